@@ -1,0 +1,71 @@
+# Interlocal — set-up and everyday commands. `make demo` and `make test` are all a fresh
+# machine needs; both are idempotent.
+SHELL := /bin/bash
+PYTHON_VERSION := $(shell cat .python-version)
+VENV := .venv
+PY := $(VENV)/bin/python
+# pyenv's interpreter for .python-version when present, else any python3.13 / python3 >= 3.12.
+BASE_PYTHON ?= $(shell for p in "$$HOME/.pyenv/versions/$(PYTHON_VERSION)/bin/python3" \
+	"$$(command -v python$(basename $(PYTHON_VERSION)) 2>/dev/null)" "$$(command -v python3.13 2>/dev/null)" \
+	"$$(command -v python3.12 2>/dev/null)" "$$(command -v python3 2>/dev/null)"; do \
+	[ -x "$$p" ] && "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; break; }; done)
+DEMO_SCALE ?= demo
+DEMO_SEED ?= 2026
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: demo test check format serve seed reseed deps chromium e2e benchmark clean
+
+$(VENV)/.installed: requirements.lock
+	@test -n "$(BASE_PYTHON)" || { echo "Python >= 3.12 not found (wanted $(PYTHON_VERSION) via pyenv)"; exit 1; }
+	test -x $(PY) || $(BASE_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+deps: $(VENV)/.installed node_modules/.installed
+
+# Debian's Chromium for the browser tests (never `playwright install`).
+chromium:
+	@command -v chromium >/dev/null || { \
+		echo "Installing Debian's chromium for browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| { echo "Could not install chromium: run 'apt-get install chromium' as root"; exit 1; }; }
+
+var/.migrated: deps
+	$(PY) manage.py migrate --noinput -v0
+	@touch $@
+
+demo: deps
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py seed_demo --scale $(DEMO_SCALE) --seed $(DEMO_SEED)
+	$(PY) manage.py demo_logins
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+# Re-seed over existing demo data (asks nothing: it is a demo database).
+reseed: deps
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py seed_demo --scale $(DEMO_SCALE) --seed $(DEMO_SEED) --reset
+
+test: deps chromium
+	$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
+
+check: deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+format: deps
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+benchmark: deps
+	$(PY) benchmarks/seed_scale.py
+
+clean:
+	rm -rf $(VENV) node_modules var

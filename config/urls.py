@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+
+admin.site.site_header = "Interlocal program office"
+admin.site.site_title = "Interlocal admin"
+
+urlpatterns = [
+    path("", include("interlocal.core.urls", namespace="core")),
+    path("", include("interlocal.registry.urls", namespace="registry")),
+    path("account/", include("interlocal.accounts.urls", namespace="accounts")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]

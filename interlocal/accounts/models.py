@@ -1,0 +1,209 @@
+"""People, the organizations they act for, their roles, and organization API keys."""
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from interlocal.accounts.roles import ROLES_BY_KIND, OrgKind, Role
+
+
+class EmailUserManager(UserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("an email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):  # type: ignore[override]
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):  # type: ignore[override]
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who signs in. Identified by email; acts through organization memberships."""
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=150, blank=True)
+    title = models.CharField(max_length=150, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+    objects = EmailUserManager()  # type: ignore[misc]
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @cached_property
+    def active_memberships(self) -> list["Membership"]:
+        if not self.pk:
+            return []
+        return list(
+            self.memberships.select_related("organization").filter(organization__is_active=True)
+        )
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset(m.role for m in self.active_memberships)
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @cached_property
+    def primary_organization(self) -> "Organization | None":
+        memberships = self.active_memberships
+        return memberships[0].organization if memberships else None
+
+    def organizations_with(self, *roles: str) -> list["Organization"]:
+        return [m.organization for m in self.active_memberships if m.role in roles]
+
+
+class Organization(models.Model):
+    """Who a person acts for: the program office, an agency, a supplier or a sponsor.
+
+    Only entities that have people signing in get an organization; the 90,000-row agency
+    universe does not.
+    """
+
+    kind = models.CharField(max_length=20, choices=OrgKind.choices)
+    name = models.CharField(max_length=200)
+    agency = models.OneToOneField(
+        "registry.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organization",
+    )
+    supplier = models.OneToOneField(
+        "registry.Supplier",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organization",
+    )
+    sponsor = models.OneToOneField(
+        "registry.Sponsor",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organization",
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="org_kind_matches_link",
+                condition=(
+                    models.Q(
+                        kind="agency",
+                        agency__isnull=False,
+                        supplier__isnull=True,
+                        sponsor__isnull=True,
+                    )
+                    | models.Q(
+                        kind="supplier",
+                        supplier__isnull=False,
+                        agency__isnull=True,
+                        sponsor__isnull=True,
+                    )
+                    | models.Q(
+                        kind="sponsor",
+                        sponsor__isnull=False,
+                        agency__isnull=True,
+                        supplier__isnull=True,
+                    )
+                    | models.Q(
+                        kind="program_office",
+                        agency__isnull=True,
+                        supplier__isnull=True,
+                        sponsor__isnull=True,
+                    )
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A person holds a role in an organization."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=30, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization__name", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization", "role"], name="unique_membership_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.organization}"
+
+    def clean(self) -> None:
+        allowed = ROLES_BY_KIND.get(self.organization.kind, set())
+        if self.role not in allowed:
+            raise ValidationError(
+                {
+                    "role": f"a {self.organization.get_kind_display()} cannot have the role "
+                    f"'{self.get_role_display()}'"
+                }
+            )
+
+
+class ApiScope(models.TextChoices):
+    AGENCIES_READ = "agencies:read", "Read the agency directory"
+    SUPPLIERS_READ = "suppliers:read", "Read the supplier directory"
+    REGISTRATIONS_WRITE = "registrations:write", "Submit registrations"
+
+
+class ApiKey(models.Model):
+    """A machine credential for one organization. The secret is shown once and stored hashed."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="api_keys"
+    )
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    scopes = models.JSONField(default=list)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,136 @@
+"""Writing and verifying the hash-chained audit trail.
+
+Every service function calls :func:`record` inside its own ``transaction.atomic`` block, so the
+event commits or rolls back with the change it describes.
+"""
+
+import datetime
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from interlocal.core.context import current_request_id
+from interlocal.core.models import AuditChainHead, AuditEvent
+
+if TYPE_CHECKING:
+    from interlocal.accounts.models import Organization, User
+
+GENESIS_HASH = "0" * 64
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe copy (Decimals and dates become strings) so what is stored is what was hashed."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def canonical(event: AuditEvent) -> bytes:
+    payload = {
+        "seq": event.seq,
+        "occurred_at": event.occurred_at.astimezone(datetime.UTC).isoformat(),
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "organization_id": event.organization_id,
+        "verb": event.verb,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_repr": event.object_repr,
+        "before": event.before,
+        "after": event.after,
+        "reason": event.reason,
+        "request_id": event.request_id,
+        "prev_hash": event.prev_hash,
+    }
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def compute_hash(event: AuditEvent) -> str:
+    return hashlib.sha256(canonical(event)).hexdigest()
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The named fields of a model instance, for ``before``/``after``."""
+    data = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        data[name] = getattr(instance, getattr(field, "attname", name))
+    return _plain(data)
+
+
+def record(
+    *,
+    actor: "User | None",
+    verb: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+    organization: "Organization | None" = None,
+) -> AuditEvent:
+    """Append one event to the chain. Must run inside the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record() must be called inside transaction.atomic()")
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:300]
+    if actor is not None and organization is None:
+        organization = actor.primary_organization
+    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    event = AuditEvent(
+        seq=head.last_seq + 1,
+        occurred_at=timezone.now(),
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=actor.email if actor is not None else "system",
+        organization=organization,
+        verb=verb,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:300],
+        before=_plain(before),
+        after=_plain(after),
+        reason=reason,
+        request_id=current_request_id.get(),
+        prev_hash=head.last_hash,
+    )
+    event.hash = compute_hash(event)
+    event.save()
+    AuditChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
+    return event
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    seq: int
+    problem: str
+
+
+def verify_chain(batch_size: int = 2000) -> Iterator[ChainBreak]:
+    """Walk the chain in order and yield every broken link (a valid chain yields nothing)."""
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    events = AuditEvent.objects.order_by("seq")
+    for event in events.iterator(chunk_size=batch_size):
+        if event.seq != expected_seq:
+            yield ChainBreak(
+                expected_seq, f"event #{expected_seq} is missing (next is #{event.seq})"
+            )
+        if event.prev_hash != expected_prev:
+            yield ChainBreak(event.seq, "prev_hash does not match the previous event's hash")
+        if compute_hash(event) != event.hash:
+            yield ChainBreak(event.seq, "content does not match its hash (the row was altered)")
+        expected_prev = event.hash
+        expected_seq = event.seq + 1
+    head = AuditChainHead.objects.get(pk=1)
+    if head.last_seq != expected_seq - 1 or head.last_hash != expected_prev:
+        yield ChainBreak(head.last_seq, "chain head does not match the last event (rows removed)")

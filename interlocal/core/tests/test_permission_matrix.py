@@ -1,0 +1,136 @@
+"""Every URL and API endpoint x every role: generated from the URLconf, so a new page that
+forgets to declare its permission fails here.
+
+EXPECTED is the written policy (who may do what); the test checks both that the rules say so
+and that each view enforces it.
+"""
+
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import ROLES
+from interlocal.registry.models import Agency, Registration
+
+ANON = "anonymous"
+ALL = {ANON, *ROLES}
+SIGNED_IN = set(ROLES)
+
+EXPECTED: dict[str, set[str]] = {
+    "site:view": ALL,
+    "dashboard:view": SIGNED_IN,
+    "audit:view": {"program_admin", "auditor"},
+    "agency:view": ALL,
+    "agency:enroll": {"program_admin"},
+    "supplier:view": ALL,
+    "registration:submit": ALL,
+    "registration:view_queue": {"program_admin", "auditor"},
+    "registration:decide": {"program_admin"},
+    "registry:import": {"program_admin"},
+    "apikey:manage": {
+        "program_admin",
+        "lead_agency_officer",
+        "buyer",
+        "supplier_rep",
+        "sponsor_viewer",
+        "advisory_member",
+    },
+}
+
+# Namespaces served by libraries with their own protection (login, MFA, admin, API).
+SKIP_NAMESPACES = {"admin", "api"}
+
+
+def _walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> list[tuple[str, Any]]:
+    found = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            found += _walk(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern) and namespace and namespace not in SKIP_NAMESPACES:
+            found.append((f"{namespace}:{entry.name}", entry))
+    return found
+
+
+def project_urls() -> list[tuple[str, Any]]:
+    return _walk(get_resolver())
+
+
+def test_every_project_view_declares_a_permission() -> None:
+    missing = [name for name, p in project_urls() if not hasattr(p.callback, "required_permission")]
+    assert missing == []
+
+
+def test_every_declared_permission_has_an_expectation() -> None:
+    used = {p.callback.required_permission for _, p in project_urls()}
+    assert used <= set(EXPECTED), used - set(EXPECTED)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("permission", sorted(EXPECTED))
+def test_rules_grant_exactly_the_expected_roles(permission: str, personas: dict) -> None:
+    granted = {role for role, user in personas.items() if user.has_perm(permission)}
+    from django.contrib.auth.models import AnonymousUser
+
+    if AnonymousUser().has_perm(permission):
+        granted.add(ANON)
+    assert granted == EXPECTED[permission]
+
+
+def _kwargs_for(pattern: Any, agency: Agency, registration: Registration) -> dict[str, Any]:
+    keys = set(pattern.pattern.converters)
+    if not keys:
+        return {}
+    name = pattern.name
+    if "registration" in name:
+        return {"pk": registration.pk}
+    if "supplier" in name:
+        from interlocal.registry.models import Supplier
+
+        return {"pk": Supplier.objects.first().pk}
+    if "api_key" in name:
+        from interlocal.accounts.models import ApiKey
+
+        return {"pk": ApiKey.objects.first().pk}
+    return {"pk": agency.pk}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [ANON, *ROLES])
+def test_every_url_enforces_its_permission(role: str, client_for, personas) -> None:
+    from interlocal.accounts.services import issue_api_key
+
+    issue_api_key(
+        actor=personas["buyer"],
+        organization=personas["buyer"].primary_organization,
+        name="matrix",
+        scopes=["agencies:read"],
+    )
+    agency = Agency.objects.first()
+    registration = Registration.objects.create(
+        agency=Agency.objects.filter(participating_since__isnull=True).last(),
+        contact_name="Pat",
+        contact_email="pat@example.gov",
+        terms_version="t",
+        signed_name="Pat",
+        signed_at="2026-01-01T00:00:00Z",
+    )
+    client = client_for(None if role == ANON else role)
+    failures = []
+    for name, pattern in project_urls():
+        url = reverse(name, kwargs=_kwargs_for(pattern, agency, registration))
+        allowed = role in EXPECTED[pattern.callback.required_permission]
+        # POST-only views answer 405 to GET when allowed; what matters is they never grant.
+        response = client.get(url)
+        if allowed:
+            ok = response.status_code in (200, 405)
+        else:
+            ok = response.status_code == 403 or (
+                role == ANON
+                and response.status_code == 302
+                and "/accounts/login/" in response["Location"]
+            )
+        if not ok:
+            failures.append((name, url, response.status_code))
+    assert failures == []

@@ -1,0 +1,90 @@
+from datetime import date
+
+from ninja import Schema
+from pydantic import Field
+
+
+class StateOut(Schema):
+    postal: str
+    name: str
+    fips: str
+
+
+class AgencyOut(Schema):
+    id: int
+    name: str
+    agency_type: str
+    special_district_function: str
+    state: str = Field(validation_alias="state.postal")
+    county: str | None = Field(None, validation_alias="county.name")
+    census_id: str | None
+    population: int | None
+    enrollment: int | None
+    participating: bool = Field(validation_alias="is_participating")
+    participating_since: date | None
+    participation_route: str
+    url: str
+
+
+class AgencyDetailOut(AgencyOut):
+    nces_id: str | None
+    ipeds_id: str | None
+    ein: str
+    city: str
+    website: str
+    parent_id: int | None
+    aliases: list[str]
+    domains: list[str]
+
+
+class CertificationOut(Schema):
+    kind: str
+    certifying_body: str
+    number: str
+    valid_from: date
+    valid_to: date
+    counting: bool
+
+
+class SupplierOut(Schema):
+    id: int
+    legal_name: str
+    dba: str
+    uei: str | None
+    hq_state: str | None = Field(None, validation_alias="hq_state.postal")
+    business_size: str
+    certifications: list[CertificationOut]
+
+
+class RegistrationIn(Schema):
+    agency_id: int | None = None
+    proposed_name: str = ""
+    proposed_type: str = ""
+    proposed_state: str = ""
+    proposed_city: str = ""
+    ein: str = ""
+    contact_name: str
+    contact_title: str = ""
+    contact_email: str
+    contact_phone: str = ""
+    signed_name: str
+    accepted_terms: bool
+
+
+class RegistrationOut(Schema):
+    id: int
+    status: str
+    agency_id: int | None
+    agency_name: str
+    auto_approved: bool
+    terms_version: str
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[FieldError] = []

@@ -1,0 +1,25 @@
+"""Every write to the registry. Each function is atomic, checks permission, and writes its
+audit event in the same transaction."""
+
+from interlocal.registry import eligibility_evidence
+from interlocal.registry.services.imports import import_exempt_orgs, import_governments
+from interlocal.registry.services.registrations import (
+    RegistrationRequest,
+    add_domain,
+    approve_registration,
+    enroll_agency,
+    reject_registration,
+    submit_registration,
+)
+
+__all__ = [
+    "RegistrationRequest",
+    "add_domain",
+    "approve_registration",
+    "eligibility_evidence",
+    "enroll_agency",
+    "import_exempt_orgs",
+    "import_governments",
+    "reject_registration",
+    "submit_registration",
+]

@@ -1,0 +1,280 @@
+"""Bulk imports into the agency universe: Census government units and the IRS exempt
+organizations file. Each import is one transaction and one audit event: a bad file changes
+nothing."""
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from interlocal.accounts.models import User
+from interlocal.core import audit
+from interlocal.core.models import County, State
+from interlocal.registry.ingest.census import GovernmentRow
+from interlocal.registry.ingest.errors import IngestError, RowProblem
+from interlocal.registry.ingest.irs import ExemptOrgRow
+from interlocal.registry.models import Agency, AgencyType, ExemptOrganization
+from interlocal.registry.models import SpecialDistrictFunction as Fn
+from interlocal.registry.normalise import normalise_name
+
+BATCH = 2000
+Progress = Callable[[int], None]
+
+# Census government type code -> agency type (Census of Governments classification).
+CENSUS_TYPES = {
+    0: AgencyType.STATE_AGENCY,
+    1: AgencyType.COUNTY,
+    2: AgencyType.MUNICIPALITY,
+    3: AgencyType.TOWNSHIP,
+    4: AgencyType.SPECIAL_DISTRICT,
+    5: AgencyType.SCHOOL_DISTRICT,
+}
+
+# For special districts the unit file's population field holds the Census government
+# function code instead. Codes per the Census Bureau's government function classification,
+# checked against the unit names in the 2016 ASPEP unit file (52 = library systems, 63 =
+# levee/flood control, 88 = soil conservation, 98 = water and sewer boards...).
+CENSUS_FUNCTIONS = {
+    1: Fn.AIRPORT,
+    2: Fn.CEMETERY,
+    24: Fn.FIRE,
+    32: Fn.HEALTH,
+    40: Fn.HOSPITAL,
+    50: Fn.HOUSING,
+    51: Fn.DRAINAGE,
+    52: Fn.LIBRARY,
+    59: Fn.CONSERVATION,
+    61: Fn.PARKS,
+    63: Fn.DRAINAGE,
+    77: Fn.HOSPITAL,
+    80: Fn.SEWER,
+    87: Fn.PORT,
+    88: Fn.CONSERVATION,
+    91: Fn.WATER,
+    92: Fn.UTILITY,
+    93: Fn.UTILITY,
+    94: Fn.TRANSIT,
+    97: Fn.WATER,
+    98: Fn.WATER_SEWER,
+}
+
+
+@dataclass
+class ImportSummary:
+    source: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    by_type: Counter[str] = field(default_factory=Counter)
+    by_state: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "by_type": dict(sorted(self.by_type.items())),
+            "by_state": dict(sorted(self.by_state.items())),
+        }
+
+
+def _require_import(actor: User | None) -> None:
+    # actor None is the operator at the command line (manage.py), who already has the server.
+    if actor is not None and not actor.has_perm("registry:import"):
+        raise PermissionDenied("only the program office imports the agency universe")
+
+
+def _government_fields(
+    row: GovernmentRow, states: dict[str, State], counties: dict[str, County]
+) -> dict[str, object]:
+    agency_type = CENSUS_TYPES[row.type_code]
+    population = enrollment = None
+    function = ""
+    if agency_type == AgencyType.SPECIAL_DISTRICT:
+        function = CENSUS_FUNCTIONS.get(row.population or -1, Fn.OTHER)
+    elif agency_type == AgencyType.SCHOOL_DISTRICT:
+        enrollment = row.population
+    else:
+        population = row.population
+    county = counties.get(row.fips_state + row.fips_county) if row.fips_county else None
+    name = row.display_name
+    return {
+        "name": name,
+        "search_name": normalise_name(name),
+        "agency_type": agency_type,
+        "special_district_function": function,
+        "state": states[row.fips_state],
+        "county": county,
+        "population": population,
+        "enrollment": enrollment,
+    }
+
+
+def _problems_for_unknown(rows: Sequence[GovernmentRow], states: dict[str, State]) -> None:
+    problems = [
+        RowProblem(
+            row.line,
+            "fips_state",
+            row.fips_state,
+            f"state FIPS code '{row.fips_state}' is not loaded; run migrations first",
+        )
+        for row in rows
+        if row.fips_state not in states
+    ]
+    problems += [
+        RowProblem(
+            row.line,
+            "type_code",
+            str(row.type_code),
+            "U.S. government units are not program participants; remove the line",
+        )
+        for row in rows
+        if row.type_code not in CENSUS_TYPES
+    ]
+    if problems:
+        raise IngestError(problems)
+
+
+@transaction.atomic
+def import_governments(
+    *,
+    actor: User | None,
+    rows: Sequence[GovernmentRow],
+    source: str,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Upsert government units by Census ID. Running it twice changes nothing the second time."""
+    _require_import(actor)
+    states = {s.fips: s for s in State.objects.all()}
+    counties = {c.fips: c for c in County.objects.all()}
+    _problems_for_unknown(rows, states)
+    summary = ImportSummary(source=source)
+    compare = [
+        "name",
+        "agency_type",
+        "special_district_function",
+        "state_id",
+        "county_id",
+        "population",
+        "enrollment",
+    ]
+    for start in range(0, len(rows), BATCH):
+        chunk = rows[start : start + BATCH]
+        existing = Agency.objects.in_bulk([r.census_id for r in chunk], field_name="census_id")
+        creates, updates = [], []
+        for row in chunk:
+            values = _government_fields(row, states, counties)
+            agency = existing.get(row.census_id)
+            if agency is None:
+                creates.append(Agency(census_id=row.census_id, **values))
+            else:
+                before = [getattr(agency, f) for f in compare]
+                for key, value in values.items():
+                    setattr(agency, key, value)
+                if [getattr(agency, f) for f in compare] != before:
+                    updates.append(agency)
+                else:
+                    summary.unchanged += 1
+            summary.by_type[str(values["agency_type"])] += 1
+            summary.by_state[states[row.fips_state].postal] += 1
+        Agency.objects.bulk_create(creates, batch_size=BATCH)
+        Agency.objects.bulk_update(
+            updates,
+            [
+                "name",
+                "search_name",
+                "agency_type",
+                "special_district_function",
+                "state",
+                "county",
+                "population",
+                "enrollment",
+            ],
+            batch_size=BATCH,
+        )
+        summary.created += len(creates)
+        summary.updated += len(updates)
+        if progress:
+            progress(len(chunk))
+    audit.record(
+        actor=actor,
+        verb="registry.import_governments",
+        object_type="registry.agency",
+        object_repr=source[:300],
+        after=summary.as_dict(),
+    )
+    return summary
+
+
+@transaction.atomic
+def import_exempt_orgs(
+    *,
+    actor: User | None,
+    rows: Iterable[ExemptOrgRow],
+    source: str,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Upsert IRS EO BMF rows by EIN (a newer extract replaces an organization's status)."""
+    _require_import(actor)
+    summary = ImportSummary(source=source)
+    rows = list(rows)
+    for start in range(0, len(rows), BATCH):
+        chunk = rows[start : start + BATCH]
+        existing = ExemptOrganization.objects.in_bulk([r.ein for r in chunk], field_name="ein")
+        creates, updates = [], []
+        for row in chunk:
+            values = {
+                "name": row.name,
+                "city": row.city,
+                "state_postal": row.state,
+                "subsection": row.subsection,
+                "status": row.status,
+                "ruling": row.ruling,
+                "ntee_code": row.ntee_cd,
+                "source": source[:200],
+            }
+            org = existing.get(row.ein)
+            if org is None:
+                creates.append(ExemptOrganization(ein=row.ein, **values))
+            else:
+                for key, value in values.items():
+                    setattr(org, key, value)
+                updates.append(org)
+            summary.by_type[
+                f"501(c)({int(row.subsection)})" if row.subsection.isdigit() else row.subsection
+            ] += 1
+            summary.by_state[row.state] += 1
+        ExemptOrganization.objects.bulk_create(creates, batch_size=BATCH)
+        ExemptOrganization.objects.bulk_update(
+            updates,
+            [
+                "name",
+                "city",
+                "state_postal",
+                "subsection",
+                "status",
+                "ruling",
+                "ntee_code",
+                "source",
+            ],
+            batch_size=BATCH,
+        )
+        summary.created += len(creates)
+        summary.updated += len(updates)
+        if progress:
+            progress(len(chunk))
+    audit.record(
+        actor=actor,
+        verb="registry.import_exempt_orgs",
+        object_type="registry.exemptorganization",
+        object_repr=source[:300],
+        after=summary.as_dict(),
+    )
+    return summary
