@@ -9,7 +9,7 @@ BASE_PYTHON ?= $(shell for p in "$$HOME/.pyenv/versions/$(PYTHON_VERSION)/bin/py
 	"$$(command -v python$(basename $(PYTHON_VERSION)) 2>/dev/null)" "$$(command -v python3.13 2>/dev/null)" \
 	"$$(command -v python3.12 2>/dev/null)" "$$(command -v python3 2>/dev/null)"; do \
 	[ -x "$$p" ] && "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; break; }; done)
-DEMO_SCALE ?= demo
+DEMO_SCALE ?= national
 DEMO_SEED ?= 2026
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -36,20 +36,17 @@ chromium:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 		|| { echo "Could not install chromium: run 'apt-get install chromium' as root"; exit 1; }; }
 
-var/.migrated: deps
-	$(PY) manage.py migrate --noinput -v0
-	@touch $@
-
 demo: deps
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo --scale $(DEMO_SCALE) --seed $(DEMO_SEED)
 	$(PY) manage.py demo_logins
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
-# Re-seed over existing demo data (asks nothing: it is a demo database).
+# Start the demo over: deletes the embedded demo database (never a DATABASE_URL one).
 reseed: deps
-	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py seed_demo --scale $(DEMO_SCALE) --seed $(DEMO_SEED) --reset
+	@test -z "$$DATABASE_URL" || { echo "reseed only resets the embedded SQLite demo database"; exit 1; }
+	rm -f var/interlocal.sqlite3 var/interlocal.sqlite3-wal var/interlocal.sqlite3-shm
+	$(MAKE) demo
 
 test: deps chromium
 	$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \

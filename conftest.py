@@ -1,11 +1,10 @@
 """Fixtures shared by every test: personas for each role, and the real-data location."""
 
+import socket
 from pathlib import Path
 
 import pytest
 from django.test import Client
-
-from tests.factories import make_personas
 
 SHARED_DATA = Path(__file__).resolve().parent.parent / "shared" / "data"
 ROLES = [
@@ -21,6 +20,8 @@ ROLES = [
 
 @pytest.fixture
 def personas(db):
+    from tests.factories import make_personas  # imported here: pure tests run without Django
+
     return make_personas()
 
 
@@ -48,3 +49,22 @@ def shared_data() -> Path:
 def _fast_password_hashing(settings):
     # argon2 is the production hasher (asserted in accounts tests); tests hash with MD5 for speed.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(sock: socket.socket, address: object) -> None:
+    """Tests never reach the internet: any connection off this machine fails loudly."""
+    if isinstance(address, tuple) and sock.family in (socket.AF_INET, socket.AF_INET6):
+        host = str(address[0])
+        if not (host.startswith("127.") or host in ("::1", "localhost")):
+            raise OSError(f"test tried to reach {host}; Interlocal must work offline")
+    _real_connect(sock, address)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_internet():
+    socket.socket.connect = _loopback_only  # type: ignore[method-assign]
+    yield
+    socket.socket.connect = _real_connect  # type: ignore[method-assign]

@@ -38,7 +38,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 PROGRAM_NAME = os.environ.get("PROGRAM_NAME", "Interlocal Cooperative Purchasing Program")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "interlocal.core.apps.ProgramOfficeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -3,8 +3,6 @@ from django.urls import include, path
 
 from config.api import api
 
-admin.site.site_header = "Interlocal program office"
-admin.site.site_title = "Interlocal admin"
 
 urlpatterns = [
     path("", include("interlocal.core.urls", namespace="core")),

@@ -27,7 +27,7 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     county = factory.LazyAttribute(
         lambda o: County.objects.filter(state=o.state).order_by("fips").first()
     )
-    census_id = factory.Sequence(lambda n: f"48201{n:09d}")
+    census_id = factory.Sequence(lambda n: f"44201{n:09d}")
 
 
 class SupplierFactory(factory.django.DjangoModelFactory):

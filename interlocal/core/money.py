@@ -4,10 +4,12 @@ Rounding mode: ROUND_HALF_UP to the cent, applied once per invoice (never per li
 caller; this module never rounds implicitly. Rates are basis points (200 bp = 2%).
 """
 
+import re
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
+_GROUPED = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$")
 ROUNDING = ROUND_HALF_UP
 
 
@@ -24,12 +26,21 @@ def parse_amount(text: str | int | Decimal) -> Decimal:
         raise MoneyError("floats cannot represent cents exactly; pass a string or Decimal")
     if isinstance(text, Decimal | int):
         return Decimal(text)
-    cleaned = text.strip().replace("$", "").replace(",", "").replace(" ", "")
+    cleaned = text.strip().replace("$", "").replace(" ", "")
     negative = cleaned.startswith("(") and cleaned.endswith(")")
     if negative:
         cleaned = cleaned[1:-1]
+        if cleaned.startswith(("-", "+")):
+            raise MoneyError(f"'{text}' is negative twice; write (12.00) or -12.00")
     if not cleaned:
         raise MoneyError("empty amount; enter a number such as 1234.56")
+    if "," in cleaned:
+        if not _GROUPED.match(cleaned):
+            raise MoneyError(
+                f"'{text}' has commas that are not thousands separators; write 1,234.56 "
+                "(a comma every three digits, a point before the cents)"
+            )
+        cleaned = cleaned.replace(",", "")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:

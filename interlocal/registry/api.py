@@ -52,15 +52,8 @@ def _agency_dict(agency: Agency) -> dict[str, Any]:
     }
 
 
-class Page50(PageNumberPagination):
-    class Input(Schema):
-        page: int = 1
-
-    page_size = 50
-
-
 @router.get("/agencies", response=list[AgencyOut], summary="Search the agency universe")
-@paginate(Page50)
+@paginate(PageNumberPagination, page_size=50)
 def list_agencies(request: HttpRequest, filters: Query[AgencyFilters]) -> list[dict[str, Any]]:
     participating = (
         "" if filters.participating is None else ("yes" if filters.participating else "no")
@@ -109,7 +102,7 @@ def get_agency(request: HttpRequest, agency_id: int) -> dict[str, Any]:
 
 
 @router.get("/suppliers", response=list[SupplierOut], summary="Suppliers and certifications")
-@paginate(Page50)
+@paginate(PageNumberPagination, page_size=50)
 def list_suppliers(request: HttpRequest, q: str = "", certification: str = "") -> Any:
     today = timezone.localdate()
     qs = queries.search_suppliers(viewer=request.user, q=q, certification=certification)

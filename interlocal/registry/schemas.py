@@ -1,7 +1,6 @@
 from datetime import date
 
 from ninja import Schema
-from pydantic import Field
 
 
 class StateOut(Schema):
@@ -15,12 +14,12 @@ class AgencyOut(Schema):
     name: str
     agency_type: str
     special_district_function: str
-    state: str = Field(validation_alias="state.postal")
-    county: str | None = Field(None, validation_alias="county.name")
+    state: str
+    county: str | None
     census_id: str | None
     population: int | None
     enrollment: int | None
-    participating: bool = Field(validation_alias="is_participating")
+    participating: bool
     participating_since: date | None
     participation_route: str
     url: str
@@ -51,7 +50,7 @@ class SupplierOut(Schema):
     legal_name: str
     dba: str
     uei: str | None
-    hq_state: str | None = Field(None, validation_alias="hq_state.postal")
+    hq_state: str | None
     business_size: str
     certifications: list[CertificationOut]
 

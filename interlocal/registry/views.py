@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from interlocal.core.ui import (
+    acting_user,
     is_htmx,
     paginate,
     querystring_without_page,
@@ -139,7 +140,7 @@ def register_details(request: HttpRequest) -> HttpResponse:
             accepted_terms=data["accepted_terms"],
         )
         try:
-            registration = services.submit_registration(actor=signed_in_user(request), req=req)
+            registration = services.submit_registration(actor=acting_user(request), req=req)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:

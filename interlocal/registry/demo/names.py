@@ -401,7 +401,7 @@ class StateNamer:
         surname = rng.choice(SURNAMES)
         form = rng.choice(SURNAME_FORMS)
         if form[2:3] not in ("", " ") and form.startswith("{}"):  # joined: "{}ville"...
-            if " " in surname or surname.lower().endswith(form[2:5]):
+            if " " in surname or surname.lower().endswith((form[2:], form[2:5])):
                 form = "{} Springs"
             elif surname[-1] == form[2]:
                 form = "{}" + form[3:]
@@ -489,7 +489,7 @@ class StateNamer:
                                [12, 3, 2, 1])[0]  # fmt: skip
         if postal == "CT":
             return "City of {}" if population > 15_000 else "Borough of {}"
-        if postal in ("ME", "NH", "MA", "RI"):
+        if postal in ("ME", "NH", "MA", "RI", "AK"):
             return "City of {}"
         if postal in VILLAGE_STATES and population < 5_000 and rng.random() < 0.6:
             return "Village of {}"

@@ -181,7 +181,8 @@ class _EinIssuer:
 
 
 def _suffix_acronym(name: str, stem: str) -> str:
-    return acronym(name.replace(stem, "", 1) if stem else name)
+    """Acronym of the part of the name after the place ("... Unified School District" -> "usd")."""
+    return acronym(name.replace(stem, "", 1)) if stem else ""
 
 
 def _base(name: str, stem: str) -> str:

@@ -30,25 +30,34 @@ LOCAL_GOVERNMENT_TYPES = [
 
 
 class SpecialDistrictFunction(models.TextChoices):
+    """What a special district does (after the Census of Governments function classes)."""
+
+    FIRE_PROTECTION = "fire_protection", "Fire protection"
+    AMBULANCE = "ambulance", "Ambulance and emergency medical"
     WATER = "water", "Water supply"
     SEWER = "sewer", "Sewerage"
     WATER_SEWER = "water_sewer", "Water and sewer"
-    FIRE = "fire", "Fire protection"
+    SOLID_WASTE = "solid_waste", "Solid waste"
+    DRAINAGE = "drainage", "Drainage"
+    FLOOD_CONTROL = "flood_control", "Flood control"
+    IRRIGATION = "irrigation", "Irrigation"
+    SOIL_WATER_CONSERVATION = "soil_water_conservation", "Soil and water conservation"
+    NATURAL_RESOURCES = "natural_resources", "Other natural resources"
+    HOUSING = "housing", "Housing authority"
+    COMMUNITY_DEVELOPMENT = "community_development", "Community development"
+    METROPOLITAN = "metropolitan", "Metropolitan (multi-service)"
     LIBRARY = "library", "Library"
-    PARKS = "parks", "Parks and recreation"
+    PARKS_RECREATION = "parks_recreation", "Parks and recreation"
+    CEMETERY = "cemetery", "Cemetery"
+    MOSQUITO_ABATEMENT = "mosquito_abatement", "Mosquito abatement"
     HOSPITAL = "hospital", "Hospital"
     HEALTH = "health", "Health"
+    ROAD = "road", "Roads and bridges"
     TRANSIT = "transit", "Transit"
-    HOUSING = "housing", "Housing and community development"
-    SCHOOL_BUILDING = "school_building", "School building"
-    DRAINAGE = "drainage", "Drainage and flood control"
-    CONSERVATION = "conservation", "Soil and water conservation"
-    CEMETERY = "cemetery", "Cemetery"
-    MOSQUITO = "mosquito", "Mosquito abatement"
-    UTILITY = "utility", "Utility (electric, gas)"
     AIRPORT = "airport", "Airport"
     PORT = "port", "Port or harbor"
-    IRRIGATION = "irrigation", "Irrigation"
+    UTILITY = "utility", "Electric or gas utility"
+    SCHOOL_BUILDING = "school_building", "School building"
     OTHER = "other", "Other or multiple functions"
 
 
@@ -80,7 +89,7 @@ class Agency(models.Model):
     search_name = models.CharField(max_length=200, db_index=True, editable=False)
     agency_type = models.CharField(max_length=24, choices=AgencyType.choices, db_index=True)
     special_district_function = models.CharField(
-        max_length=20, choices=SpecialDistrictFunction.choices, blank=True
+        max_length=30, choices=SpecialDistrictFunction.choices, blank=True
     )
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="agencies")
     county = models.ForeignKey(

@@ -1,0 +1,50 @@
+"""manage.py demo_logins — print the persona logins of the demo program."""
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from allauth.mfa.utils import decrypt
+from django.conf import settings
+from django_typer.management import TyperCommand
+from rich.table import Table
+
+from interlocal.accounts.models import Membership
+from interlocal.core.cli import command_console
+from interlocal.registry.demo.seed import DEMO_PASSWORD
+
+
+def current_code(secret: str) -> str:
+    import time
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+class Command(TyperCommand):
+    help = "Print the demo persona logins (and the program admin's current TOTP code)."
+
+    def handle(self) -> None:
+        out = command_console(self.stdout)
+        memberships = (
+            Membership.objects.select_related("user", "organization")
+            .filter(user__email__endswith=".demo")
+            .order_by("role")
+        )
+        if not memberships:
+            out.print("No demo personas; run `manage.py seed_demo` first.")
+            return
+        table = Table(title=f"Demo logins — password for all: {DEMO_PASSWORD}")
+        for column in ("role", "email", "organization"):
+            table.add_column(column)
+        for m in memberships:
+            table.add_row(m.get_role_display(), m.user.email, m.organization.name)
+        out.print(table)
+        totp = Authenticator.objects.filter(
+            user__email="admin@interlocal.demo", type=Authenticator.Type.TOTP
+        ).first()
+        if totp is not None:
+            secret = decrypt(totp.data["secret"])
+            out.print(
+                f"The program admin signs in with a TOTP code (MFA is required for that "
+                f"role). Secret for an authenticator app: {secret}. Current code: "
+                f"{current_code(secret)} (`manage.py demo_logins` prints a fresh one)."
+            )
+        out.print(f"Open http://127.0.0.1:8000/ — {settings.PROGRAM_NAME}")

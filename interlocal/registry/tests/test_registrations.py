@@ -1,0 +1,231 @@
+"""Registration: find or propose an agency, sign the terms, get verified."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from interlocal.accounts.models import Membership, User
+from interlocal.core.models import AuditEvent
+from interlocal.registry.models import (
+    Agency,
+    AgencyDomain,
+    ExemptOrganization,
+    ParticipationRoute,
+    Registration,
+)
+from interlocal.registry.services import (
+    RegistrationRequest,
+    approve_registration,
+    enroll_agency,
+    reject_registration,
+    submit_registration,
+)
+from tests.factories import AgencyFactory, state
+
+pytestmark = pytest.mark.django_db
+
+
+def request_for(agency: Agency | None = None, **overrides: object) -> RegistrationRequest:
+    values: dict[str, object] = {
+        "agency_id": agency.pk if agency else None,
+        "contact_name": "Dana Ortiz",
+        "contact_email": "dana.ortiz@lakeridge.gov",
+        "signed_name": "Dana Ortiz",
+        "accepted_terms": True,
+    }
+    values.update(overrides)
+    return RegistrationRequest(**values)  # type: ignore[arg-type]
+
+
+def test_contact_at_verified_domain_is_approved_at_once() -> None:
+    # given an agency whose domain the program office verified
+    agency = AgencyFactory(name="City of Lake Ridge")
+    AgencyDomain.objects.create(agency=agency, domain="lakeridge.gov", verified=True)
+    # when its purchasing agent registers from that domain
+    registration = submit_registration(actor=None, req=request_for(agency))
+    # then it participates today, self-registered, and the contact is a buyer of the agency
+    agency.refresh_from_db()
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.APPROVED and registration.auto_approved
+    assert agency.is_participating
+    assert agency.participation_route == ParticipationRoute.SELF_REGISTERED
+    user = User.objects.get(email="dana.ortiz@lakeridge.gov")
+    assert Membership.objects.filter(user=user, organization__agency=agency, role="buyer").exists()
+    verbs = list(AuditEvent.objects.order_by("seq").values_list("verb", flat=True))
+    assert verbs == [
+        "registration.submit",
+        "agency.participate",
+        "membership.add",
+        "registration.approve",
+    ]
+
+
+def test_subdomain_of_verified_domain_counts() -> None:
+    agency = AgencyFactory()
+    AgencyDomain.objects.create(agency=agency, domain="lakeridge.gov", verified=True)
+    registration = submit_registration(
+        actor=None, req=request_for(agency, contact_email="buyer@police.lakeridge.gov")
+    )
+    assert registration.status == Registration.Status.APPROVED
+
+
+def test_unverified_domain_waits_for_the_program_office() -> None:
+    agency = AgencyFactory()
+    AgencyDomain.objects.create(agency=agency, domain="lakeridge.gov", verified=False)
+    registration = submit_registration(actor=None, req=request_for(agency))
+    assert registration.status == Registration.Status.PENDING
+    agency.refresh_from_db()
+    assert not agency.is_participating
+
+
+def test_email_outside_the_agencys_domains_is_refused_and_nothing_saved() -> None:
+    agency = AgencyFactory(name="City of Lake Ridge")
+    AgencyDomain.objects.create(agency=agency, domain="lakeridge.gov", verified=True)
+    with pytest.raises(ValidationError) as info:
+        submit_registration(actor=None, req=request_for(agency, contact_email="someone@gmail.com"))
+    message = info.value.message_dict["contact_email"][0]
+    assert "gmail.com is not a domain of City of Lake Ridge" in message
+    assert "lakeridge.gov" in message
+    assert Registration.objects.count() == 0 and AuditEvent.objects.count() == 0
+
+
+def test_terms_must_be_accepted_and_signed() -> None:
+    agency = AgencyFactory()
+    with pytest.raises(ValidationError) as info:
+        submit_registration(
+            actor=None, req=request_for(agency, accepted_terms=False, signed_name=" ")
+        )
+    assert set(info.value.message_dict) == {"accepted_terms", "signed_name"}
+
+
+def test_a_participating_agency_cannot_register_again() -> None:
+    agency = AgencyFactory(participating_since="2020-01-01", participation_route="self_registered")
+    with pytest.raises(ValidationError, match="already participates"):
+        submit_registration(actor=None, req=request_for(agency))
+
+
+def test_second_pending_registration_for_same_agency_is_refused() -> None:
+    agency = AgencyFactory()
+    submit_registration(actor=None, req=request_for(agency))
+    with pytest.raises(ValidationError, match="already waiting"):
+        submit_registration(
+            actor=None, req=request_for(agency, contact_email="other@lakeridge.gov")
+        )
+    assert Registration.objects.count() == 1
+
+
+def test_proposing_an_entity_already_in_the_universe_is_refused() -> None:
+    AgencyFactory(name="North Fork Water District", agency_type="special_district")
+    with pytest.raises(ValidationError) as info:
+        submit_registration(
+            actor=None,
+            req=request_for(
+                proposed_name="NORTH FORK WATER DIST.",
+                proposed_type="special_district",
+                proposed_state="TX",
+            ),
+        )
+    assert "North Fork Water District (TX) is already in the directory" in str(info.value)
+
+
+def test_proposal_needs_name_type_and_a_real_state() -> None:
+    with pytest.raises(ValidationError) as info:
+        submit_registration(
+            actor=None, req=request_for(proposed_name="", proposed_type="x", proposed_state="ZZ")
+        )
+    errors = info.value.message_dict
+    assert set(errors) == {"proposed_name", "proposed_type", "proposed_state"}
+    assert "'ZZ' is not a state" in errors["proposed_state"][0]
+
+
+def _exempt(ein: str, subsection: str = "03", status: str = "01") -> None:
+    ExemptOrganization.objects.create(
+        ein=ein, name="PINE VALLEY FOOD BANK", subsection=subsection, status=status
+    )
+
+
+def test_nonprofit_needs_an_active_501c3_ein() -> None:
+    _exempt("123456789")
+    registration = submit_registration(
+        actor=None,
+        req=request_for(
+            proposed_name="Pine Valley Food Bank",
+            proposed_type="nonprofit",
+            proposed_state="DE",
+            ein="12-3456789",
+        ),
+    )
+    assert registration.ein == "123456789"
+    assert registration.status == Registration.Status.PENDING
+
+
+@pytest.mark.parametrize(
+    ("ein", "subsection", "status", "expected"),
+    [
+        ("987654321", None, None, "is not in the IRS Exempt Organizations file"),
+        ("223456789", "04", "01", "501(c)(4), not 501(c)(3)"),
+        ("323456789", "03", "12", "does not have an active exemption"),
+        ("12345", None, None, "EIN"),
+    ],
+)
+def test_nonprofit_with_ineligible_ein_is_refused(ein, subsection, status, expected) -> None:
+    if subsection:
+        _exempt(ein, subsection, status)
+    with pytest.raises(ValidationError) as info:
+        submit_registration(
+            actor=None,
+            req=request_for(
+                proposed_name="Pine Valley Food Bank",
+                proposed_type="nonprofit",
+                proposed_state="DE",
+                ein=ein,
+            ),
+        )
+    assert expected in info.value.message_dict["ein"][0]
+    assert Registration.objects.count() == 0
+
+
+def test_program_admin_approves_a_proposed_entity(personas) -> None:
+    registration = submit_registration(
+        actor=None,
+        req=request_for(
+            proposed_name="Cedar Falls Fire Protection District",
+            proposed_type="special_district",
+            proposed_state="IA",
+            proposed_city="Cedar Falls",
+            contact_email="chief@cedarfallsfire.org",
+        ),
+    )
+    approve_registration(actor=personas["program_admin"], registration=registration, note="ok")
+    registration.refresh_from_db()
+    agency = registration.agency
+    assert agency is not None and agency.state == state("IA") and agency.is_participating
+    assert AuditEvent.objects.filter(verb="agency.create", object_id=str(agency.pk)).exists()
+
+
+def test_only_the_program_office_decides(personas) -> None:
+    registration = submit_registration(actor=None, req=request_for(AgencyFactory()))
+    for role in ("auditor", "buyer", "supplier_rep", "lead_agency_officer"):
+        with pytest.raises(PermissionDenied):
+            approve_registration(actor=personas[role], registration=registration)
+
+
+def test_rejection_needs_a_reason_and_is_final(personas) -> None:
+    admin = personas["program_admin"]
+    registration = submit_registration(actor=None, req=request_for(AgencyFactory()))
+    with pytest.raises(ValidationError):
+        reject_registration(actor=admin, registration=registration, reason="  ")
+    reject_registration(actor=admin, registration=registration, reason="not a public body")
+    with pytest.raises(ValidationError, match="already Rejected"):
+        approve_registration(actor=admin, registration=registration)
+    event = AuditEvent.objects.get(verb="registration.reject")
+    assert event.reason == "not a public body"
+    assert event.before["status"] == "pending" and event.after["status"] == "rejected"
+
+
+def test_program_office_enrols_an_agency_directly(personas) -> None:
+    agency = AgencyFactory()
+    enroll_agency(actor=personas["program_admin"], agency=agency, reason="paper form")
+    agency.refresh_from_db()
+    assert agency.participation_route == ParticipationRoute.ENROLLED_BY_OFFICE
+    with pytest.raises(ValidationError, match="already participates"):
+        enroll_agency(actor=personas["program_admin"], agency=agency)
