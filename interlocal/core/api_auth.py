@@ -8,6 +8,7 @@ from ninja.security import HttpBearer
 
 from interlocal.accounts.models import ApiKey
 from interlocal.accounts.services import authenticate_api_key
+from interlocal.core.context import current_api_key
 
 
 class ApiKeyAuth(HttpBearer):
@@ -16,7 +17,9 @@ class ApiKeyAuth(HttpBearer):
     openapi_description = "Organization API key, sent as `Authorization: Bearer il_…`."
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
-        return authenticate_api_key(token)
+        key = authenticate_api_key(token)
+        current_api_key.set(key)
+        return key
 
 
 def require_scope(request: HttpRequest, scope: str) -> ApiKey:

@@ -15,7 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from interlocal.core.context import current_request_id
+from interlocal.core.context import current_api_key, current_request_id
 from interlocal.core.models import AuditChainHead, AuditEvent
 
 if TYPE_CHECKING:
@@ -84,6 +84,11 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:300]
+    label = actor.email if actor is not None else "system"
+    key = current_api_key.get()
+    if actor is None and key is not None:
+        label = f"API key {key.prefix}… ({key.organization})"  # type: ignore[attr-defined]
+        organization = organization or key.organization  # type: ignore[attr-defined]
     if actor is not None and organization is None:
         organization = actor.primary_organization
     head = AuditChainHead.objects.select_for_update().get(pk=1)
@@ -91,7 +96,7 @@ def record(
         seq=head.last_seq + 1,
         occurred_at=timezone.now(),
         actor=actor if actor is not None and actor.pk else None,
-        actor_label=actor.email if actor is not None else "system",
+        actor_label=label,
         organization=organization,
         verb=verb,
         object_type=object_type,

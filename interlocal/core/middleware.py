@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from interlocal.core.context import current_request_id
+from interlocal.core.context import current_api_key, current_request_id
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -24,9 +24,11 @@ class RequestIdMiddleware:
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         token = current_request_id.set(request_id)
+        key_token = current_api_key.set(None)
         try:
             response = self.get_response(request)
         finally:
             current_request_id.reset(token)
+            current_api_key.reset(key_token)
         response["X-Request-ID"] = request_id
         return response

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from interlocal.accounts.models import ApiScope
@@ -148,13 +148,18 @@ def create_registration(request: HttpRequest, payload: RegistrationIn) -> Any:
             if hasattr(exc, "error_dict")
             else [{"field": "", "message": m} for m in exc.messages]
         )
-        return 422, {"detail": "the registration was refused; nothing was saved", "errors": errors}
+        return Status(
+            422, {"detail": "the registration was refused; nothing was saved", "errors": errors}
+        )
     registration.refresh_from_db()
-    return 201, {
-        "id": registration.pk,
-        "status": registration.status,
-        "agency_id": registration.agency_id,
-        "agency_name": registration.agency_name,
-        "auto_approved": registration.auto_approved,
-        "terms_version": registration.terms_version,
-    }
+    return Status(
+        201,
+        {
+            "id": registration.pk,
+            "status": registration.status,
+            "agency_id": registration.agency_id,
+            "agency_name": registration.agency_name,
+            "auto_approved": registration.auto_approved,
+            "terms_version": registration.terms_version,
+        },
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("agencies/<int:pk>/", views.agency_detail, name="agency_detail"),
     path("suppliers/", views.supplier_list, name="supplier_list"),
     path("suppliers/<int:pk>/", views.supplier_detail, name="supplier_detail"),
+    path("about/governance/", views.governance, name="governance"),
     path("register/", views.register_find, name="register_find"),
     path("register/details/", views.register_details, name="register_details"),
     path("register/done/", views.register_done, name="register_done"),

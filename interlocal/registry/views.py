@@ -20,7 +20,16 @@ from interlocal.registry.forms import (
     RegistrationForm,
     SupplierFilterForm,
 )
-from interlocal.registry.models import Agency, Certification, Registration, Supplier
+from interlocal.registry.models import (
+    AdvisoryBoardMember,
+    Agency,
+    AgencyType,
+    Certification,
+    Foundation,
+    Registration,
+    Sponsor,
+    Supplier,
+)
 
 
 @require_perm("agency:view")
@@ -242,3 +251,24 @@ def registration_decide(request: HttpRequest, pk: int, decision: str) -> HttpRes
         messages.error(request, " ".join(exc.messages))
         return redirect("registry:registration_detail", pk=pk)
     return redirect("registry:registration_queue")
+
+
+@require_perm("agency:view")
+def governance(request: HttpRequest) -> HttpResponse:
+    """Who governs and endorses the program: public record."""
+    labels = dict(AgencyType.choices)
+    sponsors = [
+        (s, [labels.get(t, t) for t in s.represents])
+        for s in Sponsor.objects.filter(is_active=True).order_by("-is_managing_sponsor", "name")
+    ]
+    return render(
+        request,
+        "registry/governance.html",
+        {
+            "sponsors": sponsors,
+            "foundations": Foundation.objects.prefetch_related("board_seats__sponsor"),
+            "advisory": AdvisoryBoardMember.objects.select_related("agency__state").order_by(
+                "agency__agency_type", "agency__name"
+            ),
+        },
+    )

@@ -134,3 +134,69 @@ def test_every_url_enforces_its_permission(role: str, client_for, personas) -> N
         if not ok:
             failures.append((name, url, response.status_code))
     assert failures == []
+
+
+# --- the API: every operation in the OpenAPI schema, for every role and for API keys ---------
+
+# (method, path) -> scope needed; None = public read.
+API_EXPECTED: dict[tuple[str, str], str | None] = {
+    ("get", "/api/v1/agencies"): None,
+    ("get", "/api/v1/agencies/{agency_id}"): None,
+    ("get", "/api/v1/suppliers"): None,
+    ("post", "/api/v1/registrations"): "registrations:write",
+}
+
+
+def api_operations() -> list[tuple[str, str]]:
+    from config.api import api
+
+    schema = api.get_openapi_schema()
+    return [(method, path) for path, ops in schema["paths"].items() for method in ops]
+
+
+def test_every_api_operation_has_an_expectation() -> None:
+    assert set(api_operations()) == set(API_EXPECTED)
+
+
+def _api_call(client, method: str, path: str, agency: Agency, **headers: str):
+    url = path.replace("{agency_id}", str(agency.pk))
+    if method == "get":
+        return client.get(url, headers=headers)
+    body = {"agency_id": agency.pk, "contact_name": "Pat", "contact_email": "pat@x.gov",
+            "signed_name": "Pat", "accepted_terms": True}
+    return client.post(url, body, content_type="application/json", headers=headers)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [ANON, *ROLES])
+def test_every_api_operation_for_every_role(role: str, client_for) -> None:
+    # A browser session grants no API writes: writes need an organization key with a scope.
+    agency = Agency.objects.first()
+    client = client_for(None if role == ANON else role)
+    for method, path in api_operations():
+        scope = API_EXPECTED[(method, path)]
+        response = _api_call(client, method, path, agency)
+        expected = 200 if scope is None else 401
+        assert response.status_code == expected, (role, method, path, response.content)
+
+
+@pytest.mark.django_db
+def test_every_api_write_needs_its_scope(personas, client) -> None:
+    from interlocal.accounts.models import ApiScope
+    from interlocal.accounts.services import issue_api_key
+
+    owner = personas["buyer"]
+    for method, path in api_operations():
+        scope = API_EXPECTED[(method, path)]
+        if scope is None:
+            continue
+        others = [s for s in ApiScope.values if s != scope]
+        without = issue_api_key(actor=owner, organization=owner.primary_organization,
+                                name="without", scopes=others).token
+        with_scope = issue_api_key(actor=owner, organization=owner.primary_organization,
+                                   name="with", scopes=[scope]).token
+        agency = Agency.objects.filter(participating_since__isnull=True).first()
+        denied = _api_call(client, method, path, agency, Authorization=f"Bearer {without}")
+        assert denied.status_code == 403 and scope in denied.json()["detail"]
+        allowed = _api_call(client, method, path, agency, Authorization=f"Bearer {with_scope}")
+        assert allowed.status_code in (200, 201), allowed.content

@@ -123,3 +123,34 @@ def test_openapi_schema_and_local_docs(client) -> None:
     } <= set(schema["paths"])
     docs = client.get("/api/v1/docs").content.decode()
     assert "cdn" not in docs.lower() and "/static/ninja/swagger-ui-bundle.js" in docs
+
+
+def test_api_registration_is_audited_under_the_key_and_its_organization(client, personas) -> None:
+    from interlocal.accounts.services import issue_api_key
+    from interlocal.core.models import AuditEvent
+
+    org = personas["sponsor_viewer"].primary_organization
+    issued = issue_api_key(
+        actor=personas["sponsor_viewer"],
+        organization=org,
+        name="member sync",
+        scopes=["registrations:write"],
+    )
+    agency = AgencyFactory(name="Harmon County", agency_type="county")
+    response = client.post(
+        "/api/v1/registrations",
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {issued.token}"},
+        data={
+            "agency_id": agency.pk,
+            "contact_name": "Pat Lee",
+            "contact_email": "pat@harmon.gov",
+            "signed_name": "Pat Lee",
+            "accepted_terms": True,
+        },
+    )
+    assert response.status_code == 201 and response.json()["status"] == "pending"
+    event = AuditEvent.objects.get(verb="registration.submit")
+    assert event.actor is None and event.organization == org
+    assert event.actor_label == f"API key {issued.key.prefix}… ({org})"
+    assert event.request_id == response["X-Request-ID"]
