@@ -162,8 +162,13 @@ def _api_call(client, method: str, path: str, agency: Agency, **headers: str):
     url = path.replace("{agency_id}", str(agency.pk))
     if method == "get":
         return client.get(url, headers=headers)
-    body = {"agency_id": agency.pk, "contact_name": "Pat", "contact_email": "pat@x.gov",
-            "signed_name": "Pat", "accepted_terms": True}
+    body = {
+        "agency_id": agency.pk,
+        "contact_name": "Pat",
+        "contact_email": "pat@x.gov",
+        "signed_name": "Pat",
+        "accepted_terms": True,
+    }
     return client.post(url, body, content_type="application/json", headers=headers)
 
 
@@ -191,10 +196,12 @@ def test_every_api_write_needs_its_scope(personas, client) -> None:
         if scope is None:
             continue
         others = [s for s in ApiScope.values if s != scope]
-        without = issue_api_key(actor=owner, organization=owner.primary_organization,
-                                name="without", scopes=others).token
-        with_scope = issue_api_key(actor=owner, organization=owner.primary_organization,
-                                   name="with", scopes=[scope]).token
+        without = issue_api_key(
+            actor=owner, organization=owner.primary_organization, name="without", scopes=others
+        ).token
+        with_scope = issue_api_key(
+            actor=owner, organization=owner.primary_organization, name="with", scopes=[scope]
+        ).token
         agency = Agency.objects.filter(participating_since__isnull=True).first()
         denied = _api_call(client, method, path, agency, Authorization=f"Bearer {without}")
         assert denied.status_code == 403 and scope in denied.json()["detail"]

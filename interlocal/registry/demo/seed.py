@@ -26,6 +26,7 @@ from interlocal.registry.demo.universe import DemoAgency, generate_universe
 from interlocal.registry.models import (
     AdvisoryBoardMember,
     Agency,
+    AgencyAlias,
     AgencyDomain,
     AgencyType,
     Certification,
@@ -98,6 +99,23 @@ ADVISORY_AGENCIES = [
     ("North Carolina State University", "NC", "public_college", "37183"),
     ("Wichita Public Schools", "KS", "school_district", "20173"),
 ]
+# Departments that buy under their parent's participation, and names suppliers use in reports.
+DEPARTMENTS = {
+    "Los Angeles County": [
+        "Los Angeles County Sheriff's Department",
+        "Los Angeles County Fire Department",
+        "Los Angeles County Library",
+    ],
+    "Fairfax County": ["Fairfax County Police Department", "Fairfax County Public Library"],
+    "City of Seattle": ["Seattle City Light", "Seattle Public Utilities"],
+    "Cook County": ["Cook County Sheriff's Office"],
+}
+ALIASES = {
+    "Los Angeles County": ["COUNTY OF LOS ANGELES", "LA COUNTY", "L.A. CO."],
+    "Fairfax County": ["FAIRFAX CO VA", "COUNTY OF FAIRFAX"],
+    "City of Charlotte": ["CHARLOTTE CITY OF"],
+    "Wichita Public Schools": ["WICHITA USD 259", "UNIFIED SCHOOL DISTRICT 259"],
+}
 FIRST_NAMES = [
     "Maria",
     "James",
@@ -324,6 +342,20 @@ def _advisory_board(rng: random.Random) -> list[Agency]:
             term_end=datetime.date(2027, 12, 31),
         )
         members.append(agency)
+        for department in DEPARTMENTS.get(name, []):
+            Agency.objects.create(
+                name=department,
+                agency_type=agency.agency_type,
+                state=agency.state,
+                county=agency.county,
+                parent=agency,
+                participating_since=PROGRAM_START,
+                participation_route=ParticipationRoute.ENROLLED_BY_OFFICE,
+            )
+        for alias in ALIASES.get(name, []):
+            AgencyAlias.objects.create(
+                agency=agency, name=alias, source=AgencyAlias.Source.SALES_REPORT
+            )
     return members
 
 

@@ -13,7 +13,7 @@ from interlocal.accounts.models import Organization, User
 from interlocal.accounts.roles import OrgKind, Role
 from interlocal.core import audit
 from interlocal.core.models import State
-from interlocal.registry import eligibility_evidence
+from interlocal.registry import eligibility_evidence, notifications
 from interlocal.registry.models import (
     Agency,
     AgencyDomain,
@@ -220,6 +220,8 @@ def submit_registration(*, actor: User | None, req: RegistrationRequest) -> Regi
         _approve(
             registration, actor=None, note="contact email is at a verified agency domain", auto=True
         )
+    else:
+        notifications.registration_received(registration)
     return registration
 
 
@@ -276,6 +278,7 @@ def _approve(
         after=audit.snapshot(registration, _REGISTRATION_FIELDS) | {"contact_user": contact.email},
         reason=note,
     )
+    notifications.registration_approved(registration)
     return registration
 
 
@@ -321,6 +324,7 @@ def reject_registration(*, actor: User, registration: Registration, reason: str)
         after=audit.snapshot(registration, _REGISTRATION_FIELDS),
         reason=reason,
     )
+    notifications.registration_rejected(registration)
     return registration
 
 

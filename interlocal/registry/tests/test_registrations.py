@@ -229,3 +229,40 @@ def test_program_office_enrols_an_agency_directly(personas) -> None:
     assert agency.participation_route == ParticipationRoute.ENROLLED_BY_OFFICE
     with pytest.raises(ValidationError, match="already participates"):
         enroll_agency(actor=personas["program_admin"], agency=agency)
+
+
+def test_registrant_is_emailed_after_each_decision(
+    personas, django_capture_on_commit_callbacks, mailoutbox
+) -> None:
+    agency = AgencyFactory(name="City of Lake Ridge")
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = submit_registration(actor=None, req=request_for(agency))
+    assert mailoutbox[-1].to == ["dana.ortiz@lakeridge.gov"]
+    assert "We received the registration of City of Lake Ridge" in mailoutbox[-1].subject
+    with django_capture_on_commit_callbacks(execute=True):
+        reject_registration(
+            actor=personas["program_admin"],
+            registration=registration,
+            reason="signed by someone without authority",
+        )
+    assert "not approved" in mailoutbox[-1].subject
+    assert "signed by someone without authority" in mailoutbox[-1].body
+
+
+def test_no_email_when_the_decision_rolls_back(
+    personas, django_capture_on_commit_callbacks, mailoutbox
+) -> None:
+    from django.db import transaction
+
+    registration = submit_registration(actor=None, req=request_for(AgencyFactory()))
+    mailoutbox.clear()
+    # the rejection succeeds but the caller's transaction around it fails: nothing may be sent
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            reject_registration(
+                actor=personas["program_admin"], registration=registration, reason="duplicate"
+            )
+            raise RuntimeError("the caller's transaction failed")
+    assert callbacks == [] and mailoutbox == []
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.PENDING

@@ -23,23 +23,36 @@ def seed(seed: int = 7) -> str:
 
 
 def fingerprint() -> list[tuple]:
-    return list(Agency.objects.order_by("name", "state__postal", "census_id").values_list(
-        "name", "agency_type", "state__postal", "census_id", "participating_since"))
+    return list(
+        Agency.objects.order_by("name", "state__postal", "census_id").values_list(
+            "name", "agency_type", "state__postal", "census_id", "participating_since"
+        )
+    )
 
 
 def test_small_demo_matches_its_calibration_and_has_every_persona(client) -> None:
     out = seed()
     expected = sum(calibrated_universe_counts(SCALES["small"]).values())
-    # the Advisory Board agencies of the case study are added when the universe lacks them
-    assert expected <= Agency.objects.count() <= expected + 16
+    # plus the Advisory Board agencies of the case study (when the universe lacks them) and
+    # their departments
+    extra = 16 + 8
+    assert expected <= Agency.objects.count() <= expected + extra
     participants = Agency.objects.participating().count()
-    assert abs(participants - round(NATIONAL_PARTICIPANTS * SCALES["small"])) <= 16
+    assert abs(participants - round(NATIONAL_PARTICIPANTS * SCALES["small"])) <= extra
+    la = Agency.objects.get(name="Los Angeles County")
+    assert la.children.filter(name="Los Angeles County Sheriff's Department").exists()
+    assert la.aliases.filter(name="LA COUNTY").exists()
     assert f"{participants:,} participating agencies" in out
-    roles = set(Membership.objects.filter(user__email__endswith=".demo")
-                .values_list("role", flat=True))
+    roles = set(
+        Membership.objects.filter(user__email__endswith=".demo").values_list("role", flat=True)
+    )
     assert roles == set(ROLES)
-    assert Sponsor.objects.filter(acronym__in=["NACo", "NLC", "USCM", "ASBO", "NGA", "NIGP",
-                                               "CSAC", "LCC"]).count() == 8
+    assert (
+        Sponsor.objects.filter(
+            acronym__in=["NACo", "NLC", "USCM", "ASBO", "NGA", "NIGP", "CSAC", "LCC"]
+        ).count()
+        == 8
+    )
     assert AdvisoryBoardMember.objects.filter(agency__name="Los Angeles County").exists()
     assert Registration.objects.pending().count() > 0
     assert list(verify_chain()) == []
@@ -60,14 +73,19 @@ def test_generated_names_read_like_real_ones() -> None:
     assert any(n.startswith("City of ") for n in names)
     assert any(n.endswith("School District") or n.endswith("Schools") for n in names)
     assert any(n.endswith("County") for n in names)
-    counties = Agency.objects.filter(agency_type="county", county__isnull=False)
+    counties = Agency.objects.filter(agency_type="county", county__isnull=False,
+                                     parent__isnull=True)
     assert all(a.name == a.county.name for a in counties.select_related("county")[:200])
 
 
 def test_governance_page_shows_sponsors_foundation_and_advisory_board(client) -> None:
     seed()
     html = client.get("/about/governance/").content.decode()
-    for text in ("National Association of Counties (NACo)", "managing sponsor",
-                 "Interlocal Cooperative Purchasing Foundation", "Los Angeles County",
-                 "Wichita Public Schools"):
+    for text in (
+        "National Association of Counties (NACo)",
+        "managing sponsor",
+        "Interlocal Cooperative Purchasing Foundation",
+        "Los Angeles County",
+        "Wichita Public Schools",
+    ):
         assert text in html
