@@ -1,7 +1,7 @@
 import rules
 
-from interlocal.core.permissions import has_any_membership, is_auditor, is_program_admin
+from interlocal.core.permissions import acts_for_an_organization
 
-# Any member except a read-only auditor manages their own organization's API keys; the
-# program office manages every organization's.
-rules.add_perm("apikey:manage", (has_any_membership & ~is_auditor) | is_program_admin)
+# Anyone acting for an organization (every role but the read-only auditor) manages that
+# organization's API keys; the program office manages every organization's.
+rules.add_perm("apikey:manage", acts_for_an_organization)

@@ -53,6 +53,9 @@ def issue_api_key(
         raise ValidationError({"scopes": "choose at least one scope"})
     if not name.strip():
         raise ValidationError({"name": "give the key a name that says where it is used"})
+    limit = ApiKey._meta.get_field("name").max_length or 100
+    if len(name.strip()) > limit:
+        raise ValidationError({"name": f"shorten the name to {limit} characters or fewer"})
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
     key = ApiKey.objects.create(

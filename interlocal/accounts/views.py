@@ -16,12 +16,14 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     form = ApiKeyForm(request.POST or None)
     issued = None
     if request.method == "POST" and form.is_valid():
-        org = next(
-            (o for o in organizations if str(o.pk) == request.POST.get("organization")),
-            organizations[0] if organizations else None,
+        chosen = request.POST.get("organization")
+        org = (
+            next((o for o in organizations if str(o.pk) == chosen), None)
+            if chosen
+            else (organizations[0] if organizations else None)
         )
         if org is None:
-            raise PermissionDenied("you belong to no organization that can hold API keys")
+            raise PermissionDenied("you cannot manage API keys for that organization")
         try:
             issued = services.issue_api_key(
                 actor=signed_in_user(request),

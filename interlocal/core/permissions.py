@@ -30,8 +30,9 @@ def is_signed_in(user: Any) -> bool:
 
 
 @rules.predicate
-def has_any_membership(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.roles)
+def acts_for_an_organization(user: Any) -> bool:
+    """Holds a role other than read-only auditor somewhere."""
+    return bool(user is not None and user.is_authenticated and user.roles - {Role.AUDITOR})
 
 
 everyone = rules.always_allow
