@@ -3,7 +3,6 @@ from django.urls import include, path
 
 from config.api import api
 
-
 urlpatterns = [
     path("", include("interlocal.core.urls", namespace="core")),
     path("", include("interlocal.registry.urls", namespace="registry")),
