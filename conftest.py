@@ -1,5 +1,6 @@
 """Fixtures shared by every test: personas for each role, and the real-data location."""
 
+import importlib
 import socket
 from pathlib import Path
 
@@ -68,3 +69,46 @@ def _no_internet():
     socket.socket.connect = _loopback_only  # type: ignore[method-assign]
     yield
     socket.socket.connect = _real_connect  # type: ignore[method-assign]
+
+
+_AUDIT_GUARDS = importlib.import_module(
+    "interlocal.core.migrations.0002_geography_and_audit_guards"
+)
+
+
+def _set_audit_guards(*, on: bool) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for statement in _AUDIT_GUARDS.SQLITE_UNGUARD:
+                cursor.execute(statement)
+            for statement in _AUDIT_GUARDS.SQLITE_GUARDS if on else []:
+                cursor.execute(statement)
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                f"ALTER TABLE core_auditevent {'ENABLE' if on else 'DISABLE'} TRIGGER USER"
+            )
+
+
+@pytest.fixture(scope="module")
+def _audit_guards_back_after_module(django_db_blocker):
+    yield
+    with django_db_blocker.unblock():
+        _set_audit_guards(on=True)
+
+
+@pytest.fixture
+def flushable_audit_table(_audit_guards_back_after_module, transactional_db):
+    """For ``transaction=True`` tests that write audit events.
+
+    After such a test Django empties every table (DELETE on SQLite, TRUNCATE on PostgreSQL),
+    which the append-only triggers rightly refuse. The guards are on while each test runs and
+    lifted from its end until the next test starts (pytest-django flushes last, after every
+    fixture's teardown), and back on when the module ends. Pair it with
+    ``serialized_rollback=True``: the flush also removes the states, counties and chain head the
+    migrations load.
+    """
+    _set_audit_guards(on=True)
+    yield
+    _set_audit_guards(on=False)

@@ -25,10 +25,21 @@ GENESIS_HASH = "0" * 64
 
 
 def _plain(value: Any) -> Any:
-    """JSON-safe copy (Decimals and dates become strings) so what is stored is what was hashed."""
+    """JSON-safe copy so what is stored is what was hashed: Decimals and dates become strings,
+    and so do floats (PostgreSQL's jsonb would hand back 1e16 as an integer and -0.0 as 0.0)."""
     if value is None:
         return None
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    return _floats_as_text(json.loads(json.dumps(value, cls=DjangoJSONEncoder)))
+
+
+def _floats_as_text(value: Any) -> Any:
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dict):
+        return {key: _floats_as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_floats_as_text(item) for item in value]
+    return value
 
 
 def canonical(event: AuditEvent) -> bytes:

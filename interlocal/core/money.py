@@ -25,7 +25,12 @@ def parse_amount(text: str | int | Decimal) -> Decimal:
     if isinstance(text, float):
         raise MoneyError("floats cannot represent cents exactly; pass a string or Decimal")
     if isinstance(text, Decimal | int):
-        return Decimal(text)
+        value = Decimal(text)
+        if not value.is_finite():
+            raise MoneyError(f"{text} is not a finite amount")
+        return value
+    if not isinstance(text, str):
+        raise MoneyError(f"expected an amount as text, got {type(text).__name__}")
     cleaned = text.strip().replace("$", "").replace(" ", "")
     negative = cleaned.startswith("(") and cleaned.endswith(")")
     if negative:
@@ -66,8 +71,10 @@ def from_cents(cents: int) -> Decimal:
 
 
 def format_usd(cents: int) -> str:
+    """'$1,234.56' from 123456 cents, in integer arithmetic at any size."""
     sign = "-" if cents < 0 else ""
-    return f"{sign}${abs(cents) / 100:,.2f}" if abs(cents) < 10**15 else f"{sign}${abs(cents)}c"
+    dollars, remainder = divmod(abs(cents), 100)
+    return f"{sign}${dollars:,}.{remainder:02d}"
 
 
 def apply_rate(cents: int, basis_points: int) -> Decimal:

@@ -1,5 +1,6 @@
 """Reporting quarters as a type: ``Quarter(2026, 3)`` prints and parses as ``2026Q3``."""
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -13,6 +14,8 @@ class Quarter:
     number: int
 
     def __post_init__(self) -> None:
+        if not 1900 <= self.year <= 2999:
+            raise ValueError(f"year {self.year} is outside 1900-2999; write it like 2026Q3")
         if not 1 <= self.number <= 4:
             raise ValueError(f"quarter number must be 1-4, not {self.number}")
 
@@ -33,8 +36,8 @@ class Quarter:
 
     @property
     def last_day(self) -> date:
-        nxt = self.next()
-        return date.fromordinal(nxt.first_day.toordinal() - 1)
+        month = 3 * self.number
+        return date(self.year, month, calendar.monthrange(self.year, month)[1])
 
     def next(self) -> "Quarter":
         return (

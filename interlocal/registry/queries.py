@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from interlocal.registry.models import Agency, Certification, Registration, Sponsor, Supplier
-from interlocal.registry.normalise import normalise_name
+from interlocal.registry.normalise import normalise_domain, normalise_name
 
 
 def search_agencies(
@@ -81,3 +81,30 @@ def participants_by_type() -> list[dict[str, object]]:
         .annotate(n=Count("pk"))
         .order_by("-n")
     ]
+
+
+@dataclass(frozen=True)
+class DomainEvidence:
+    domain: str
+    matched: str  # the agency domain the contact's address is at, or ""
+    verified: bool
+    on_file: list[str]
+
+
+def domain_evidence(registration: Registration) -> DomainEvidence:
+    """What the contact's email domain says about whether they work at the agency."""
+    return domain_evidence_for(registration.agency, registration.contact_email)
+
+
+def domain_evidence_for(agency: Agency | None, email: str) -> DomainEvidence:
+    domain = normalise_domain(email)
+    on_file = list(agency.domains.all()) if agency else []
+    match = next(
+        (d for d in on_file if domain == d.domain or domain.endswith("." + d.domain)), None
+    )
+    return DomainEvidence(
+        domain=domain,
+        matched=match.domain if match else "",
+        verified=bool(match and match.verified),
+        on_file=[d.domain for d in on_file],
+    )

@@ -222,6 +222,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "registration": registration,
             "form": DecisionForm(),
             "evidence": evidence,
+            "domain": queries.domain_evidence(registration),
         },
     )
 

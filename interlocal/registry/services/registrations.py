@@ -13,7 +13,7 @@ from interlocal.accounts.models import Organization, User
 from interlocal.accounts.roles import OrgKind, Role
 from interlocal.core import audit
 from interlocal.core.models import State
-from interlocal.registry import eligibility_evidence, notifications
+from interlocal.registry import eligibility_evidence, notifications, queries
 from interlocal.registry.models import (
     Agency,
     AgencyDomain,
@@ -48,10 +48,6 @@ class RegistrationRequest:
     contact_title: str = ""
     contact_phone: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-def _email_domain(email: str) -> str:
-    return normalise_domain(email)
 
 
 def _validate_request(req: RegistrationRequest) -> tuple[Agency | None, State | None]:
@@ -161,25 +157,18 @@ def _domain_verdict(agency: Agency | None, email: str) -> bool:
     """
     if agency is None:
         return False
-    domain = _email_domain(email)
-    domains = list(agency.domains.all())
-    if not domains:
-        return False
-    match = next(
-        (d for d in domains if domain == d.domain or domain.endswith("." + d.domain)), None
-    )
-    if match is None:
-        listed = ", ".join(d.domain for d in domains)
+    evidence = queries.domain_evidence_for(agency, email)
+    if evidence.on_file and not evidence.matched:
         raise ValidationError(
             {
                 "contact_email": (
-                    f"{domain} is not a domain of {agency.name} (its domains: {listed}); register "
-                    "with your work address at the agency, or ask the program office to add your "
-                    "domain"
+                    f"{evidence.domain} is not a domain of {agency.name} (its domains: "
+                    f"{', '.join(evidence.on_file)}); register with your work address at the "
+                    "agency, or ask the program office to add your domain"
                 )
             }
         )
-    return match.verified
+    return evidence.verified
 
 
 @transaction.atomic

@@ -257,12 +257,15 @@ def test_no_email_when_the_decision_rolls_back(
     registration = submit_registration(actor=None, req=request_for(AgencyFactory()))
     mailoutbox.clear()
     # the rejection succeeds but the caller's transaction around it fails: nothing may be sent
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            reject_registration(
-                actor=personas["program_admin"], registration=registration, reason="duplicate"
-            )
-            raise RuntimeError("the caller's transaction failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        reject_registration(
+            actor=personas["program_admin"], registration=registration, reason="duplicate"
+        )
+        raise RuntimeError("the caller's transaction failed")
     assert callbacks == [] and mailoutbox == []
     registration.refresh_from_db()
     assert registration.status == Registration.Status.PENDING
