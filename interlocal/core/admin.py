@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from interlocal.core import audit
 from interlocal.core.admin_site import is_program_admin as _is_program_admin
 from interlocal.core.models import AuditEvent, County, State
+from interlocal.core.ui import signed_in_user
 
 
 def _plain(obj: Model) -> dict[str, Any]:
@@ -46,8 +47,8 @@ class AuditedModelAdmin(admin.ModelAdmin):
         before = _plain(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
         super().save_model(request, obj, form, change)
         audit.record(
-            actor=request.user,
-            verb=f"admin.{'change' if change else 'add'}",  # type: ignore[arg-type]
+            actor=signed_in_user(request),
+            verb=f"admin.{'change' if change else 'add'}",
             obj=obj,
             before=before,
             after=_plain(obj),
@@ -57,10 +58,10 @@ class AuditedModelAdmin(admin.ModelAdmin):
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         before = _plain(obj)
         audit.record(
-            actor=request.user,
+            actor=signed_in_user(request),
             verb="admin.delete",
             obj=obj,
-            before=before,  # type: ignore[arg-type]
+            before=before,
             reason="Django admin",
         )
         super().delete_model(request, obj)

@@ -9,8 +9,9 @@ from interlocal.accounts.roles import Role
 
 def is_program_admin(request: HttpRequest) -> bool:
     user = request.user
+    has_role = getattr(user, "has_role", None)
     return bool(
-        user.is_active and user.is_authenticated and user.has_role(Role.PROGRAM_ADMIN)  # type: ignore[union-attr]
+        user.is_active and user.is_authenticated and has_role and has_role(Role.PROGRAM_ADMIN)
     )
 
 

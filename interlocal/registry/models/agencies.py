@@ -130,6 +130,8 @@ class Agency(models.Model):
         indexes = [
             models.Index(fields=["state", "agency_type"]),
             models.Index(fields=["state", "search_name"]),
+            # the directory's default order (name, then id for a stable page boundary)
+            models.Index(fields=["name", "id"], name="agency_directory_order"),
         ]
         constraints = [
             models.CheckConstraint(
