@@ -202,9 +202,26 @@ each type column sums to its national total, so the reconciliation in ``calibrat
 currently changes nothing; it stays in place so an edited table still reproduces the totals.
 """
 
-# County-type areas of states without county governments: CT (8 counties, 2020 vintage),
-# RI (5), DC (1). Agencies there still get a county_index into these areas.
-COUNTY_AREAS_WITHOUT_COUNTY_GOVERNMENT: dict[str, int] = {"CT": 8, "RI": 5, "DC": 1}
+# County areas (5-digit FIPS of the 2020 county file) that have no county government of their
+# own: consolidated city-counties and city-parishes, whose government the Census of Governments
+# counts as a municipality (San Francisco, Denver, Broomfield, Jacksonville-Duval, Athens-Clarke,
+# Augusta-Richmond, Columbus-Muscogee, Macon-Bibb, Cusseta-Chattahoochee, Georgetown-Quitman,
+# Preston-Webster, Honolulu, Indianapolis-Marion, Kansas City-Wyandotte, Greeley, Louisville-
+# Jefferson, Lexington-Fayette, New Orleans, Baton Rouge, Lafayette, Houma-Terrebonne,
+# Anaconda-Deer Lodge, Butte-Silver Bow, Philadelphia, Nashville-Davidson, Lynchburg-Moore,
+# Hartsville-Trousdale), New York City's five boroughs, Kalawao (HI, administered by the state)
+# and the nine Massachusetts counties whose governments were abolished or merged.
+# Source: U.S. Census Bureau, 2022 Census of Governments, Individual State Descriptions.
+# Independent cities (VA, Baltimore, St. Louis), Carson City and Alaska's census areas are
+# recognised by their names instead (see ``universe``). Connecticut, Rhode Island and DC have
+# county areas but no county governments at all.
+AREAS_WITHOUT_COUNTY_GOVERNMENT: frozenset[str] = frozenset((
+    "06075", "08014", "08031", "12031", "13021", "13053", "13059", "13215", "13239", "13245",
+    "13307", "15003", "15005", "18097", "20071", "20209", "21067", "21111", "22033", "22055",
+    "22071", "22109", "25003", "25009", "25011", "25013", "25015", "25017", "25019", "25025",
+    "25027", "30023", "30093", "36005", "36047", "36061", "36081", "36085", "42101", "47037",
+    "47127", "47169",
+))  # fmt: skip
 
 STATE_GOVERNMENTS = 50
 PUBLIC_COLLEGES = 1_625

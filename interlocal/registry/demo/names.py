@@ -7,16 +7,21 @@ draws again, then puts a direction or "New"/"Upper"/"Lower" before the place, an
 resort a number after it. Numbered kinds ("... Drainage District No. 7") take their numbers
 from counters, so they never collide.
 
-Real-world shapes are followed on purpose: Louisiana parishes and Alaska boroughs, Pennsylvania
-and New Jersey boroughs, "Town of" towns in New England, New York and Wisconsin, Texas
-independent school districts, California unified school districts, Iowa/Illinois community
-school districts, county-wide school systems in the South.
+Real-world shapes are followed on purpose: Pennsylvania and New Jersey boroughs, "Town of"
+towns in New England, New York and Wisconsin, Texas independent school districts, California
+unified school districts, Iowa/Illinois community school districts, county-wide school systems
+in the South. A name never repeats a municipal word: no "City of Lake City", no "Lake City City
+Schools".
+
+County names are not made here: the demo universe uses each state's real county areas, and
+names that mention a county ("{C} Food Bank") are given its real name.
 """
 
 from __future__ import annotations
 
 import random
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 
 from interlocal.registry.demo.calibration import State
@@ -62,14 +67,6 @@ Clinton, Corbin, Crane, Darby, Delaney, Eldridge, Fenwick, Fielding, Fitch, Gale
 Grayson, Halsey, Hendricks, Hollister, Hutchins, Jarvis, Kerr, Lamont, Landry, Lockhart,
 Mackey, Marlow, Monroe, Nolan, Ogden, Pemberton, Pryor, Redding, Sampson, Shaw, Sinclair,
 Stoddard, Talbot, Tillman, Tolliver, Underwood, Vail, Vaughn, Waverly, Whiting, Winfield
-""")
-COUNTY_FEATURES = _wl("""
-Lake, Cedar, Pine, Clearwater, Big Horn, Rock, Prairie, Grand, Summit, Valley, Forest,
-Bear River, Red River, Stone, Salt Creek, Iron, Copper, Crystal, Sugar Creek, Elk, Buffalo,
-Beaver, Deer Creek, Walnut, Hickory, Chestnut, Sierra, Mesa, Highland, Riverside, Lakeside,
-Timber, Granite, Green River, White River, Eagle, Sage, Juniper, Willow, Aspen, Cottonwood,
-Sycamore, Magnolia, Cypress, Palmetto, Pecan, Laurel, Holly, Blue Ridge, Twin Lakes,
-Stillwater, Sweetwater, Wildcat, Otter Creek, Shoshone Basin, Pleasant Valley
 """)
 JOIN_HEADS = _wl("""
 Cedar, Oak, Pine, Maple, Elm, Willow, Ash, Birch, Spring, Rock, Stone, Clear, Green, Fair,
@@ -319,11 +316,21 @@ _COMPANY_FORMS = ("{} Co.", "{}, Inc.", "{}, LLC", "{} Corporation", "{} Group",
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 _STOPWORDS = _codes("of the and & at for no. no")
+# The words that say what kind of municipality a name is; a name never carries one twice.
+_MUNICIPAL_WORD = re.compile(r"\b(?:City|Town|Village|Borough|Township)\b")
 
 
 def slug(text: str) -> str:
-    """Lower-case letters and digits only ("Boys & Girls" -> "boysandgirls")."""
-    return _SLUG.sub("", text.lower().replace("&", "and"))
+    """Lower-case ASCII letters and digits only ("Boys & Girls" -> "boysandgirls",
+    "Doña Ana" -> "donaana")."""
+    folded = unicodedata.normalize("NFKD", text.lower().replace("&", "and"))
+    return _SLUG.sub("", folded.encode("ascii", "ignore").decode())
+
+
+def repeats_municipal_word(name: str) -> bool:
+    """True for "City of Lake City", "Lake City City Schools": a municipal word twice."""
+    words = _MUNICIPAL_WORD.findall(name)
+    return len(words) != len(set(words))
 
 
 def acronym(text: str) -> str:
@@ -372,11 +379,8 @@ class StateNamer:
         self._used: dict[str, set[str]] = {}
         self._counters: dict[str, int] = {}
         self.fallbacks = 0  # names that needed a direction word or number (for diagnostics)
-        self._county_pool = list(SURNAMES + COUNTY_FEATURES)
-        rng.shuffle(self._county_pool)
         self._spanish = SPANISH_SHARE.get(state.postal, 0) / 100
         self._tails = SPACED_TAILS + (WEST_TAILS if state.postal in WEST else ())
-        self.county_word = {"LA": "Parish", "AK": "Borough"}.get(state.postal, "County")
         self._special = {
             f: tuple((t, w) for t, w, states in rows if not states or self.postal in states.split())
             for f, rows in _SPECIAL_TEMPLATES.items()
@@ -407,6 +411,14 @@ class StateNamer:
                 form = "{}" + form[3:]
         return form.format(surname)
 
+    def plain_place_stem(self) -> str:
+        """A place name without a municipal word, for municipalities and townships: "Town of
+        Lake City" or "Lake City Township" would read as two kinds of government."""
+        stem = self.place_stem()
+        while _MUNICIPAL_WORD.search(stem):
+            stem = self.place_stem()
+        return stem
+
     def _spanish_stem(self) -> str:
         rng = self.rng
         roll = rng.random()
@@ -423,9 +435,6 @@ class StateNamer:
         if rng.random() < 0.5:
             return f"{rng.choice(SPANISH_F)} {rng.choice(ADJ_F)}"
         return f"{rng.choice(SPANISH_M)} {rng.choice(ADJ_M)}"
-
-    def county_label(self, stem: str) -> str:
-        return f"{stem} {self.county_word}"
 
     def _number(self, key: str) -> int:
         n = self._counters.get(key, self.rng.randint(0, 20)) + self.rng.randint(1, 6)
@@ -444,14 +453,13 @@ class StateNamer:
         after that it appends a number to the whole name, which always ends the loop.
         """
         used = self._used.setdefault(agency_type, set())
-        stem = draw_stem()
-        name = build(stem)
+        stem, name = self._fit(draw_stem, build)
         base, tries = stem, 0
         while name in used:
             tries += 1
             if tries < 25:
-                stem = base = draw_stem()
-                name = build(stem)
+                stem, name = self._fit(draw_stem, build)
+                base = stem
             elif tries < 25 + len(DISAMBIGUATORS):
                 stem = f"{DISAMBIGUATORS[tries - 25]} {base}"
                 name = build(stem)
@@ -463,20 +471,27 @@ class StateNamer:
         used.add(name)
         return name, stem
 
+    @staticmethod
+    def _fit(draw_stem: Callable[[], str], build: Callable[[str], str]) -> tuple[str, str]:
+        """A drawn stem and its name, drawn again while the name would repeat a municipal word
+        ("City of Lake City", "Lake City City Schools"); after ten draws the stem loses its
+        municipal words ("Lake City" -> "Lake")."""
+        for _ in range(10):
+            stem = draw_stem()
+            name = build(stem)
+            if not repeats_municipal_word(name):
+                return stem, name
+        stem = " ".join(_MUNICIPAL_WORD.sub(" ", stem).split())
+        return stem, build(stem)
+
     # -- agencies ---------------------------------------------------------------------------
     def state_government(self) -> str:
         kind = "Commonwealth" if self.postal in COMMONWEALTHS else "State"
         return f"{kind} of {self.state.name}"
 
-    def county(self) -> tuple[str, str]:
-        def draw() -> str:
-            return self._county_pool.pop() if self._county_pool else self.place_stem()
-
-        return self.claim("county", draw, self.county_label)
-
     def municipality(self, population: int) -> tuple[str, str]:
         kind = self._municipal_kind(population)
-        return self.claim("municipality", self.place_stem, lambda s: kind.format(s))
+        return self.claim("municipality", self.plain_place_stem, kind.format)
 
     def _municipal_kind(self, population: int) -> str:
         rng, postal = self.rng, self.postal
@@ -508,7 +523,7 @@ class StateNamer:
                 return rng.choice(TOWNSHIP_COMMON)
             if roll < 0.7:
                 return rng.choice(SURNAMES)
-            return self.place_stem()
+            return self.plain_place_stem()
 
         if self.postal in TOWN_STATES:
             fmt = "Town of {}"

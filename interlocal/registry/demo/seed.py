@@ -21,7 +21,7 @@ from interlocal.accounts.models import Membership, Organization, User
 from interlocal.accounts.roles import OrgKind, Role
 from interlocal.core import audit
 from interlocal.core.models import County, State
-from interlocal.registry.demo.names import company_name, slug
+from interlocal.registry.demo.names import company_name
 from interlocal.registry.demo.universe import DemoAgency, generate_universe
 from interlocal.registry.models import (
     AdvisoryBoardMember,
@@ -81,23 +81,25 @@ SPONSORS = [
 ]
 
 # The Advisory Board of the case study (U.S. Communities): agency, state, type, county FIPS.
+# The Advisory Board of the case study (U.S. Communities), real public bodies: name, state,
+# type, county FIPS, population (2020 Census) or approximate enrolment, and web domain.
 ADVISORY_AGENCIES = [
-    ("Allegheny County", "PA", "county", "42003"),
-    ("Cook County", "IL", "county", "17031"),
-    ("Dallas County", "TX", "county", "48113"),
-    ("Fairfax County", "VA", "county", "51059"),
-    ("Hennepin County", "MN", "county", "27053"),
-    ("Los Angeles County", "CA", "county", "06037"),
-    ("Maricopa County", "AZ", "county", "04013"),
-    ("Miami-Dade County", "FL", "county", "12086"),
-    ("San Diego County", "CA", "county", "06073"),
-    ("City of Charlotte", "NC", "municipality", "37119"),
-    ("City and County of Denver", "CO", "municipality", "08031"),
-    ("City of Los Angeles", "CA", "municipality", "06037"),
-    ("City of Seattle", "WA", "municipality", "53033"),
-    ("Emory University", "GA", "private_college", "13089"),
-    ("North Carolina State University", "NC", "public_college", "37183"),
-    ("Wichita Public Schools", "KS", "school_district", "20173"),
+    ("Allegheny County", "PA", "county", "42003", 1_250_578, "alleghenycounty.us"),
+    ("Cook County", "IL", "county", "17031", 5_275_541, "cookcountyil.gov"),
+    ("Dallas County", "TX", "county", "48113", 2_613_539, "dallascounty.org"),
+    ("Fairfax County", "VA", "county", "51059", 1_150_309, "fairfaxcounty.gov"),
+    ("Hennepin County", "MN", "county", "27053", 1_281_565, "hennepin.us"),
+    ("Los Angeles County", "CA", "county", "06037", 10_014_009, "lacounty.gov"),
+    ("Maricopa County", "AZ", "county", "04013", 4_420_568, "maricopa.gov"),
+    ("Miami-Dade County", "FL", "county", "12086", 2_701_767, "miamidade.gov"),
+    ("San Diego County", "CA", "county", "06073", 3_298_634, "sandiegocounty.gov"),
+    ("City of Charlotte", "NC", "municipality", "37119", 874_579, "charlottenc.gov"),
+    ("City and County of Denver", "CO", "municipality", "08031", 715_522, "denvergov.org"),
+    ("City of Los Angeles", "CA", "municipality", "06037", 3_898_747, "lacity.org"),
+    ("City of Seattle", "WA", "municipality", "53033", 737_015, "seattle.gov"),
+    ("Emory University", "GA", "private_college", "13089", 15_000, "emory.edu"),
+    ("North Carolina State University", "NC", "public_college", "37183", 36_000, "ncsu.edu"),
+    ("Wichita Public Schools", "KS", "school_district", "20173", 47_000, "usd259.org"),
 ]
 # Departments that buy under their parent's participation, and names suppliers use in reports.
 DEPARTMENTS = {
@@ -235,39 +237,29 @@ def _load_universe(
     progress: Callable[[int], None] | None,
 ) -> Counter[str]:
     states = {s.postal: s for s in State.objects.all()}
+    # ``county_index`` indexes the state's counties in FIPS order (``universe.county_areas``,
+    # read from the same county file the County table was loaded from).
     counties: dict[str, list[County]] = {}
     by_state_id = {s.pk: s.postal for s in states.values()}
-    for county in County.objects.order_by("fips"):
-        counties.setdefault(by_state_id[county.state_id], []).append(county)
+    for row in County.objects.order_by("fips"):
+        counties.setdefault(by_state_id[row.state_id], []).append(row)
     joined = _participation(rng, universe, target)
     counts: Counter[str] = Counter()
     for start in range(0, len(universe), BATCH):
         chunk = universe[start : start + BATCH]
-        rows, domains = [], []
+        rows = []
         for demo in chunk:
-            state_counties = counties.get(demo.state_postal, [])
             county = (
-                state_counties[demo.county_index % len(state_counties)]
-                if demo.county_index is not None and state_counties
+                counties[demo.state_postal][demo.county_index]
+                if demo.county_index is not None
                 else None
             )
             offset = joined.get(demo.key)
             agency_type = AGENCY_TYPE.get(demo.agency_type, demo.agency_type)
-            name, domain = demo.name, demo.email_domain
-            if (
-                agency_type == AgencyType.COUNTY
-                and county is not None
-                and demo.county_index is not None
-                and demo.county_index < len(state_counties)
-            ):
-                # A county government takes its real county's name, so geography reads true.
-                name = county.name
-                domain = f"{slug(county.name)}-{demo.state_postal.lower()}.gov"
-            domains.append(domain)
             rows.append(
                 Agency(
-                    name=name,
-                    search_name=normalise_name(name),
+                    name=demo.name,
+                    search_name=normalise_name(demo.name),
                     agency_type=agency_type,
                     special_district_function=demo.special_district_function,
                     state=states[demo.state_postal],
@@ -276,7 +268,7 @@ def _load_universe(
                     ein=demo.ein,
                     population=demo.population,
                     enrollment=demo.enrollment,
-                    website=f"https://www.{domain}/",
+                    website=f"https://www.{demo.email_domain}/",
                     participating_since=(
                         PROGRAM_START + datetime.timedelta(days=offset)
                         if offset is not None
@@ -290,9 +282,11 @@ def _load_universe(
         AgencyDomain.objects.bulk_create(
             [
                 AgencyDomain(
-                    agency=agency, domain=domain, verified=agency.participating_since is not None
+                    agency=agency,
+                    domain=demo.email_domain,
+                    verified=agency.participating_since is not None,
                 )
-                for agency, domain in zip(created, domains, strict=True)
+                for agency, demo in zip(created, chunk, strict=True)
             ],
             batch_size=BATCH,
         )
@@ -320,7 +314,7 @@ def _load_universe(
 def _advisory_board(rng: random.Random) -> list[Agency]:
     states = {s.postal: s for s in State.objects.all()}
     members = []
-    for name, postal, agency_type, county_fips in ADVISORY_AGENCIES:
+    for name, postal, agency_type, county_fips, size, domain in ADVISORY_AGENCIES:
         agency = Agency.objects.filter(state__postal=postal, name=name).first()
         if agency is None:
             agency = Agency(
@@ -329,11 +323,20 @@ def _advisory_board(rng: random.Random) -> list[Agency]:
                 state=states[postal],
                 county=County.objects.filter(fips=county_fips).first(),
             )
+        if agency_type in ("county", "municipality"):
+            agency.population, agency.enrollment = size, None
+        else:
+            agency.population, agency.enrollment = None, size
+        agency.website = f"https://www.{domain}/"
         agency.participating_since = agency.participating_since or PROGRAM_START
         agency.participation_route = (
             agency.participation_route or ParticipationRoute.ENROLLED_BY_OFFICE
         )
         agency.save()
+        AgencyDomain.objects.filter(agency=agency).delete()
+        AgencyDomain.objects.update_or_create(
+            domain=domain, defaults={"agency": agency, "verified": True}
+        )
         AdvisoryBoardMember.objects.create(
             agency=agency,
             person_name=_person(rng),
@@ -386,7 +389,8 @@ def _governance(rng: random.Random) -> list[Sponsor]:
 def _suppliers(rng: random.Random, count: int) -> list[Supplier]:
     states = list(State.objects.filter(kind="state"))
     today = timezone.localdate()
-    suppliers, names = [], set()
+    suppliers: list[Supplier] = []
+    names: set[str] = set()
     while len(suppliers) < count:
         name = company_name(rng)
         if name in names:
@@ -428,8 +432,16 @@ def _persona(email: str, name: str, title: str, org: Organization, role: str) ->
     return user
 
 
-def _org(kind: str, name: str, **link: object) -> Organization:
-    org, _ = Organization.objects.get_or_create(kind=kind, name=name, **link)
+def _org(
+    kind: str,
+    name: str,
+    agency: Agency | None = None,
+    supplier: Supplier | None = None,
+    sponsor: Sponsor | None = None,
+) -> Organization:
+    org, _ = Organization.objects.get_or_create(
+        kind=kind, name=name, agency=agency, supplier=supplier, sponsor=sponsor
+    )
     return org
 
 
@@ -498,15 +510,18 @@ def _pending_registrations(rng: random.Random) -> None:
         domain = agency.domains.first()
         email_domain = domain.domain if domain else "example.org"
         person = _person(rng)
-        Registration.objects.create(
+        signed_at = timezone.now() - datetime.timedelta(minutes=rng.randrange(60, 72 * 60))
+        registration = Registration.objects.create(
             agency=agency,
             contact_name=person,
             contact_title="Purchasing Agent",
             contact_email=f"{person.split()[0].lower()}@{email_domain}",
             terms_version="2026-1",
             signed_name=person,
-            signed_at=timezone.now() - datetime.timedelta(hours=rng.randrange(1, 72)),
+            signed_at=signed_at,
         )
+        # received when signed (created_at is set on insert, so backdate it explicitly)
+        Registration.objects.filter(pk=registration.pk).update(created_at=signed_at)
 
 
 def seed_demo(

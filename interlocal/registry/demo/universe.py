@@ -3,7 +3,10 @@
 ``generate_universe(scale, seed)`` yields every agency that could join the program: the 50 state
 governments, counties, municipalities, townships, school and special districts, public and
 private colleges, tribal governments and non-profits, state by state in FIPS order. Counts come
-from ``calibration``; names from ``names``. Everything is fictional except the states.
+from ``calibration``; names from ``names``. Everything is fictional except the states and their
+county areas, which are the real ones of the 2020 Census county file (``county_areas``): every
+agency lies in one of them, and a county government bears its area's real name. Populations
+are made up, county areas' included.
 
 Determinism: each state draws from its own ``random.Random`` seeded from ``sha256(seed, state)``;
 nothing iterates over a set or uses ``hash()``; skewed values (populations, enrolments) come from
@@ -19,15 +22,18 @@ import random
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from itertools import accumulate
 from math import isqrt
 from typing import Any
 
+from interlocal.core.geography import county_rows
 from interlocal.registry.demo.calibration import (
-    COUNTY_AREAS_WITHOUT_COUNTY_GOVERNMENT,
+    AREAS_WITHOUT_COUNTY_GOVERNMENT,
     STATES,
     State,
     calibrated_universe_counts,
+    largest_remainder,
     special_district_function_weights,
 )
 from interlocal.registry.demo.names import (
@@ -115,13 +121,67 @@ TRIBAL_POPULATION = Quantiles((0.0, 20), (0.3, 150), (0.5, 400), (0.75, 1_500),
                                 (0.9, 5_000), (0.98, 30_000), (1.0, 400_000))  # fmt: skip
 
 
+# Kinds of county area in the Census county file, longest first ("Juneau City and Borough").
+# Lower-case "city" marks the independent cities of VA, MD and MO ("Richmond city").
+AREA_SUFFIXES = ("City and Borough", "Census Area", "Municipality", "Borough", "Parish",
+                 "County", "city")  # fmt: skip
+# Areas whose name can stand in a district's or non-profit's name ("Harris County Food Bank").
+_NAMED_KINDS = ("County", "Parish", "Borough")
+_DOMAIN_WORDS = {"County": "county", "Parish": "parish", "Borough": "borough",
+                 "City and Borough": "borough"}  # fmt: skip
+_STEM_OVERRIDES = {"11001": "Washington"}  # the District of Columbia
+
+
+@dataclass(frozen=True, slots=True)
+class CountyArea:
+    """A real county or county-equivalent: "Harris County" is FIPS 48201, stem "Harris"."""
+
+    fips: str
+    name: str
+    stem: str
+    kind: str  # one of AREA_SUFFIXES, or '' ("Carson City", "District of Columbia")
+
+    @property
+    def government_preference(self) -> int:
+        """0 for areas that usually have a county government, 2 for those that never do
+        (consolidated city-counties, independent cities, Alaska's census areas), 1 for the
+        rest (Alaska's city-boroughs, Carson City)."""
+        if self.fips in AREAS_WITHOUT_COUNTY_GOVERNMENT or self.kind in ("Census Area", "city"):
+            return 2
+        return 0 if self.kind in _NAMED_KINDS else 1
+
+
+def _county_area(fips: str, name: str) -> CountyArea:
+    for kind in AREA_SUFFIXES:
+        if name.endswith(f" {kind}"):
+            return CountyArea(fips, name, name.removesuffix(f" {kind}"), kind)
+    return CountyArea(fips, name, _STEM_OVERRIDES.get(fips, name), "")
+
+
+@cache
+def _areas_by_state() -> dict[str, tuple[CountyArea, ...]]:
+    by_state: dict[str, list[CountyArea]] = {}
+    for state_fips, fips, name in sorted(county_rows(), key=lambda row: row[1]):
+        by_state.setdefault(state_fips, []).append(_county_area(fips, name))
+    return {state_fips: tuple(areas) for state_fips, areas in by_state.items()}
+
+
+def county_areas(state_fips: str) -> tuple[CountyArea, ...]:
+    """The state's real county areas in FIPS order: what ``DemoAgency.county_index`` indexes.
+
+    From ``interlocal.core.geography.county_rows`` (the installed addfips 2020 county file),
+    the same list the database's County table is loaded from.
+    """
+    return _areas_by_state()[state_fips]
+
+
 @dataclass(frozen=True, slots=True)
 class DemoAgency:
     """One entity of the demo agency universe.
 
-    ``county_index`` indexes the state's county areas: with county governments, index i is the
-    i-th county generated for the state (map it to the i-th county FIPS code in ascending
-    order); CT, RI and DC have areas but no county governments. ``census_id`` is set for
+    ``county_index`` indexes the state's real county areas sorted by FIPS code
+    (``county_areas(state.fips)``), for every agency but the state governments; a county
+    government's is its own area and its name is the area's. ``census_id`` is set for
     governments only, ``ein`` for non-profits and private colleges only ('' otherwise).
     """
 
@@ -189,6 +249,17 @@ def _base(name: str, stem: str) -> str:
     return (slug(stem) or acronym(name))[:40]
 
 
+def _capped(weights: list[int], share: float = 0.3) -> list[int]:
+    """Keep any one county below ``share`` of its state (Los Angeles, the largest real case, holds
+    a quarter of California), so a random draw cannot give one county most of a state."""
+    if len(weights) < 4:
+        return weights
+    for _ in range(3):
+        cap = int(share * sum(weights))
+        weights = [min(w, cap) for w in weights]
+    return weights
+
+
 class _StateBuilder:
     """Builds one state's agencies, in a fixed order, from its own random stream."""
 
@@ -209,18 +280,41 @@ class _StateBuilder:
         self.domains = domains
         self.eins = eins
         self.units: dict[tuple[str, int], int] = {}
-        n_counties = self.count["county"]
-        self.n_areas = n_counties or COUNTY_AREAS_WITHOUT_COUNTY_GOVERNMENT.get(state.postal, 1)
-        weights = [COUNTY_WEIGHT(self.rng.random()) for _ in range(self.n_areas)]
-        total = sum(weights)
-        self.area_population = [state.population_2020 * w // total for w in weights]
-        self.area_label: list[str | None] = [None] * self.n_areas
-        self.area_stem: list[str] = [""] * self.n_areas
+        self.areas = county_areas(state.fips)
+        self.n_areas = len(self.areas)
+        weights = _capped([COUNTY_WEIGHT(self.rng.random()) for _ in self.areas])
+        self.area_population = largest_remainder(state.population_2020, weights)
+        self.governed_areas = self._county_government_areas()
+        governed = set(self.governed_areas)
+        self.area_label: list[str | None] = [
+            a.name if i in governed or a.kind in _NAMED_KINDS else None
+            for i, a in enumerate(self.areas)
+        ]
+        self.area_stem = [a.stem for a in self.areas]
         self.places: list[list[str]] = [[] for _ in range(self.n_areas)]
         self._gov_cum = list(accumulate(isqrt(p) + 1 for p in self.area_population))
         self._pop_cum = list(accumulate(p + 1 for p in self.area_population))
 
     # -- helpers ----------------------------------------------------------------------------
+    def _county_government_areas(self) -> list[int]:
+        """The areas (indexes, ascending) that get one of the state's county governments.
+
+        All of them when the count allows; otherwise areas that usually have a county
+        government first (see ``CountyArea.government_preference``), chosen among equals by
+        the state's random stream. At full scale this leaves out exactly the consolidated
+        city-counties, independent cities and census areas, except in Alaska.
+        """
+        count = self.count["county"]
+        if count > self.n_areas:
+            raise ValueError(f"{self.postal}: {count} county governments but {self.n_areas} areas")
+        if count == self.n_areas:
+            return list(range(count))
+        draws = [self.rng.random() for _ in self.areas]
+        ranked = sorted(
+            range(self.n_areas), key=lambda i: (self.areas[i].government_preference, draws[i])
+        )
+        return sorted(ranked[:count])
+
     def _area(self, cum: list[int]) -> int:
         return bisect_right(cum, self.rng.random() * cum[-1])
 
@@ -286,18 +380,15 @@ class _StateBuilder:
         yield from self._nonprofits()
 
     def _counties(self) -> Iterator[DemoAgency]:
-        word = self.namer.county_word.lower()
-        for i in range(self.count["county"]):
-            name, stem = self.namer.county()
-            self.area_label[i], self.area_stem[i] = name, stem
-            s = slug(stem)
-            first = self.rng.random()
+        for i in self.governed_areas:
+            area = self.areas[i]
+            s, word = slug(area.stem), _DOMAIN_WORDS.get(area.kind, "")
             domains = [f"{s}{word}.gov", f"{s}{word}{self.st}.gov", f"co.{s}.{self.st}.us"]
-            if first < 0.15:
+            if self.rng.random() < 0.15:
                 domains.insert(0, domains.pop(2))
             fips_unit = f"{i + 1:03d}"
             yield self._agency(
-                "county", i + 1, name, domains, county_index=i,
+                "county", i + 1, area.name, domains, county_index=i,
                 population=self.area_population[i],
                 census_id=f"{self.state.fips}1{fips_unit}{fips_unit}00000",
             )  # fmt: skip
@@ -354,7 +445,7 @@ class _StateBuilder:
         countywide_state = self.postal in COUNTYWIDE_SCHOOL_STATES
         for seq in range(1, self.count["school_district"] + 1):
             countywide = countywide_state and seq <= self.count["county"]
-            area = seq - 1 if countywide else self._area(self._gov_cum)
+            area = self.governed_areas[seq - 1] if countywide else self._area(self._gov_cum)
             name, stem = self.namer.school_district(
                 self._draw_place(area), self.area_label[area], countywide
             )

@@ -16,12 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from interlocal.core.geography import county_rows
 from interlocal.registry.demo import calibration as cal
 from interlocal.registry.demo.names import (
     COUNTYWIDE_SCHOOL_STATES,
     StateNamer,
     acronym,
     company_name,
+    repeats_municipal_word,
     slug,
     unique_company_names,
 )
@@ -30,6 +32,7 @@ from interlocal.registry.demo.universe import (
     EIN_PREFIXES,
     DemoAgency,
     Quantiles,
+    county_areas,
     generate_universe,
 )
 
@@ -43,11 +46,21 @@ def universe() -> list[DemoAgency]:
 
 
 @pytest.fixture(scope="module")
+def small_universe() -> list[DemoAgency]:
+    return list(generate_universe(0.01, SEED))
+
+
+@pytest.fixture(scope="module")
 def by_type(universe: list[DemoAgency]) -> dict[str, list[DemoAgency]]:
     groups: dict[str, list[DemoAgency]] = collections.defaultdict(list)
     for agency in universe:
         groups[agency.agency_type].append(agency)
     return groups
+
+
+def _area_of(agency: DemoAgency):
+    assert agency.county_index is not None
+    return county_areas(cal.STATE_BY_POSTAL[agency.state_postal].fips)[agency.county_index]
 
 
 def _digest(agencies: list[DemoAgency]) -> str:
@@ -281,16 +294,96 @@ def test_keys_are_stable_ids(universe):
         assert a.key.startswith(a.state_postal)
 
 
+def test_county_areas_are_the_real_county_file_in_fips_order():
+    for state in cal.STATES:
+        areas = county_areas(state.fips)
+        expected = sorted((fips, name) for st, fips, name in county_rows() if st == state.fips)
+        assert [(a.fips, a.name) for a in areas] == expected
+    assert {p: len(county_areas(cal.STATE_BY_POSTAL[p].fips)) for p in ("CT", "RI", "DC")} == {
+        "CT": 8,
+        "RI": 5,
+        "DC": 1,
+    }
+    assert len(county_areas("48")) == 254
+    stems = {a.name: a.stem for st in ("02", "22", "29", "32", "51") for a in county_areas(st)}
+    assert stems["Orleans Parish"] == "Orleans"
+    assert stems["St. Louis city"] == "St. Louis"
+    assert stems["Juneau City and Borough"] == "Juneau"
+    assert stems["Bethel Census Area"] == "Bethel"
+    assert stems["Carson City"] == "Carson City"
+    assert stems["James City County"] == "James City"
+    assert county_areas("11")[0].stem == "Washington"
+
+
 def test_county_index_points_at_a_county_area(universe, by_type):
-    counties = collections.Counter(a.state_postal for a in by_type["county"])
-    areas = {**cal.COUNTY_AREAS_WITHOUT_COUNTY_GOVERNMENT, **counties}
     for a in by_type["county"]:
         assert a.key.endswith(f"{a.county_index + 1:05d}")
     for a in universe:
         if a.agency_type == "state":
             assert a.county_index is None
         else:
-            assert 0 <= a.county_index < areas[a.state_postal], a
+            fips = cal.STATE_BY_POSTAL[a.state_postal].fips
+            assert 0 <= a.county_index < len(county_areas(fips)), a
+
+
+def test_a_county_government_is_its_real_county(by_type):
+    seen = collections.Counter()
+    for a in by_type["county"]:
+        assert a.name == _area_of(a).name, a
+        seen[(a.state_postal, a.county_index)] += 1
+    assert max(seen.values()) == 1
+    names = {(a.state_postal, a.name) for a in by_type["county"]}
+    assert {("TX", "Harris County"), ("CA", "Los Angeles County"), ("LA", "Caddo Parish"),
+            ("VA", "Fairfax County"), ("AK", "North Slope Borough")} <= names  # fmt: skip
+    # consolidated city-counties and independent cities have no county government of their own
+    governed = {_area_of(a).fips for a in by_type["county"]}
+    assert not governed & cal.AREAS_WITHOUT_COUNTY_GOVERNMENT
+    assert not any(n.endswith(" city") for _, n in names)
+    assert ("NV", "Carson City") not in names and ("MD", "Baltimore County") in names
+
+
+def test_agencies_spread_over_the_real_county_areas(small_universe, universe):
+    areas = collections.defaultdict(set)
+    for a in small_universe:
+        if a.county_index is not None:
+            areas[a.state_postal].add(a.county_index)
+    assert len(areas["TX"]) > 30
+    assert len(areas["CA"]) > 15
+    assert len(areas["GA"]) > 10
+    everywhere = {(a.state_postal, a.county_index) for a in universe if a.county_index is not None}
+    # at full scale hardly an area is left empty (a few small independent cities may be)
+    assert len(everywhere) >= 0.99 * sum(len(county_areas(s.fips)) for s in cal.STATES)
+
+
+def test_county_populations_are_shares_of_their_state(small_universe, universe):
+    for agencies in (small_universe, universe):
+        for a in agencies:
+            if a.agency_type != "county":
+                continue
+            state = cal.STATE_BY_POSTAL[a.state_postal]
+            assert 0 < a.population < state.population_2020, a
+    totals = collections.Counter()
+    for a in universe:
+        if a.agency_type == "county":
+            totals[a.state_postal] += a.population
+    # every Texas area has a county government, and the areas share the state's population
+    assert totals["TX"] == cal.STATE_BY_POSTAL["TX"].population_2020
+
+
+def test_names_that_mention_a_county_mention_their_own(universe):
+    for a in universe:
+        if a.agency_type in ("state", "county", "municipality", "township"):
+            continue
+        if re.search(r" (County|Parish)\b", a.name):
+            assert _area_of(a).name in a.name, a
+
+
+def test_no_name_repeats_a_municipal_word(small_universe, universe):
+    for a in small_universe + universe:
+        assert not repeats_municipal_word(a.name), a.name
+        if a.agency_type in ("municipality", "township") and a.state_postal not in ("DC", "HI"):
+            place = re.sub(r"^.* of | Township$", "", a.name)
+            assert not re.search(r"\b(City|Town|Village|Borough|Township)\b", place), a.name
 
 
 def test_fields_by_type(by_type):
@@ -334,8 +427,9 @@ def _names(by_type, agency_type, postal=None):
 
 def test_county_names(by_type):
     assert all(n.endswith(" Parish") for n in _names(by_type, "county", "LA"))
-    assert all(n.endswith(" Borough") for n in _names(by_type, "county", "AK"))
+    assert all(re.search(r" (Borough|Municipality)$", n) for n in _names(by_type, "county", "AK"))
     assert all(n.endswith(" County") for n in _names(by_type, "county", "TX"))
+    assert len(_names(by_type, "county", "TX")) == 254
 
 
 def test_municipality_names(by_type):
@@ -415,8 +509,6 @@ def test_email_domain_examples(by_type):
 
 def test_name_fallbacks_are_rare():
     namer = StateNamer(random.Random(1), cal.STATE_BY_POSTAL["VT"])
-    names = {namer.county()[0] for _ in range(14)}
-    assert len(names) == 14
     places = [namer.place_stem() for _ in range(500)]
     assert len(set(places)) > 400
     assert namer.fallbacks == 0
@@ -424,6 +516,11 @@ def test_name_fallbacks_are_rare():
 
 def test_helpers_and_company_names():
     assert slug("Boys & Girls Club of Lake Ridge") == "boysandgirlscluboflakeridge"
+    assert slug("Doña Ana") == "donaana"
+    assert repeats_municipal_word("City of Lake City")
+    assert repeats_municipal_word("Housing Authority of the City of Lake City")
+    assert not repeats_municipal_word("Village of Georgetown")
+    assert not repeats_municipal_word("James City County")
     assert acronym("Pine Valley Unified School District") == "pvusd"
     assert acronym("Regional School District 13") == "rsd13"
     rng = random.Random(3)

@@ -73,8 +73,9 @@ def test_generated_names_read_like_real_ones() -> None:
     assert any(n.startswith("City of ") for n in names)
     assert any(n.endswith("School District") or n.endswith("Schools") for n in names)
     assert any(n.endswith("County") for n in names)
-    counties = Agency.objects.filter(agency_type="county", county__isnull=False,
-                                     parent__isnull=True)
+    counties = Agency.objects.filter(
+        agency_type="county", county__isnull=False, parent__isnull=True
+    )
     assert all(a.name == a.county.name for a in counties.select_related("county")[:200])
 
 
