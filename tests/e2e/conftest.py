@@ -266,10 +266,10 @@ def ui(request, browser: "Browser", live_server) -> Iterator[Ui]:
 # --- shared steps ----------------------------------------------------------------------------
 
 
-def seed_small_demo() -> None:
+def seed_small_demo(scale: str = "small") -> None:
     from django.core.management import call_command
 
-    call_command("seed_demo", "--scale", "small", "--seed", "7", stdout=io.StringIO())
+    call_command("seed_demo", "--scale", scale, "--seed", "7", stdout=io.StringIO())
 
 
 def fresh_totp_code(secret: str) -> str:

@@ -49,3 +49,15 @@ def changes(event: object) -> list[tuple[str, object, object]]:
             continue
         rows.append((key, old, new))
     return rows
+
+
+@register.filter
+def plain(value: object) -> str:
+    """A stored JSON value as a person reads it: 'county: 48, township: 162'."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {plain(item)}" for key, item in value.items())
+    if isinstance(value, list):
+        return ", ".join(plain(item) for item in value)
+    return str(value)

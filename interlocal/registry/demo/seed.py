@@ -404,13 +404,12 @@ def _suppliers(rng: random.Random, count: int) -> list[Supplier]:
             business_size=rng.choice([Supplier.Size.SMALL, Supplier.Size.OTHER_THAN_SMALL]),
         )
         for kind in rng.sample(list(CertificationKind.values), k=rng.choice([0, 0, 1, 1, 2])):
-            start = today - datetime.timedelta(days=rng.randrange(30, 900))
-            expired = rng.random() < 0.2
-            end = (
-                today - datetime.timedelta(days=rng.randrange(1, 200))
-                if expired
-                else today + datetime.timedelta(days=rng.randrange(60, 900))
-            )
+            if rng.random() < 0.2:  # lapsed: a year-long certificate that ended before today
+                start = today - datetime.timedelta(days=rng.randrange(400, 1200))
+                end = start + datetime.timedelta(days=rng.randrange(180, 366))
+            else:
+                start = today - datetime.timedelta(days=rng.randrange(30, 900))
+                end = today + datetime.timedelta(days=rng.randrange(60, 900))
             Certification.objects.create(
                 supplier=supplier,
                 kind=kind,
@@ -500,13 +499,14 @@ def _personas(
 
 
 def _pending_registrations(rng: random.Random) -> None:
-    candidates = list(
+    ids = list(
         Agency.objects.filter(participating_since__isnull=True)
         .exclude(agency_type=AgencyType.NONPROFIT)
-        .select_related("state")
-        .order_by("pk")[:2000]
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    for agency in rng.sample(candidates, k=min(6, len(candidates))):
+    chosen = rng.sample(ids, k=min(6, len(ids)))
+    for agency in Agency.objects.filter(pk__in=chosen).order_by("pk"):
         domain = agency.domains.first()
         email_domain = domain.domain if domain else "example.org"
         person = _person(rng)

@@ -44,6 +44,7 @@ from interlocal.registry.demo.names import (
     acronym,
     slug,
 )
+from interlocal.registry.ingest.census import FIPS_TO_CENSUS_STATE
 
 # Census of Governments type digit (position 3 of the 14-digit government ID).
 CENSUS_TYPE_DIGITS: dict[str, str] = {
@@ -280,6 +281,8 @@ class _StateBuilder:
         self.domains = domains
         self.eins = eins
         self.units: dict[tuple[str, int], int] = {}
+        # Census government IDs start with the Census alphabetical state code, not FIPS.
+        self.census_state = FIPS_TO_CENSUS_STATE[state.fips]
         self.areas = county_areas(state.fips)
         self.n_areas = len(self.areas)
         weights = _capped([COUNTY_WEIGHT(self.rng.random()) for _ in self.areas])
@@ -325,7 +328,7 @@ class _StateBuilder:
             unit = self.units.get((digit, candidate), 0) + 1
             if unit <= 999:
                 self.units[(digit, candidate)] = unit
-                return f"{self.state.fips}{digit}{candidate + 1:03d}{unit:03d}00000"
+                return f"{self.census_state}{digit}{candidate + 1:03d}{unit:03d}00000"
         raise ValueError(f"{self.postal}: more than 999 {agency_type} units per county area")
 
     def _draw_place(self, area: int) -> Callable[[], str]:
@@ -368,7 +371,7 @@ class _StateBuilder:
             name = self.namer.state_government()
             yield self._agency(
                 "state", 1, name, [f"{slug(self.state.name)}.gov", f"state.{self.st}.us"],
-                population=self.state.population_2020, census_id=f"{self.state.fips}0" + "0" * 11,
+                population=self.state.population_2020, census_id=f"{self.census_state}0" + "0" * 11,
             )  # fmt: skip
         yield from self._counties()
         yield from self._municipalities()
@@ -390,7 +393,7 @@ class _StateBuilder:
             yield self._agency(
                 "county", i + 1, area.name, domains, county_index=i,
                 population=self.area_population[i],
-                census_id=f"{self.state.fips}1{fips_unit}{fips_unit}00000",
+                census_id=f"{self.census_state}1{fips_unit}{fips_unit}00000",
             )  # fmt: skip
 
     def _municipalities(self) -> Iterator[DemoAgency]:

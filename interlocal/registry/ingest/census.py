@@ -69,6 +69,7 @@ CENSUS_STATE_TO_FIPS: dict[str, str] = dict(
         strict=True,
     )
 )
+FIPS_TO_CENSUS_STATE: dict[str, str] = {fips: code for code, fips in CENSUS_STATE_TO_FIPS.items()}
 
 #: Default column mapping: our field -> CSV header, fitting the ASPEP unit file converted to CSV.
 DEFAULT_CSV_MAPPING: dict[str, str] = {

@@ -259,6 +259,8 @@ def test_keys_census_ids_domains_and_eins_unique(universe):
 
 
 def test_census_ids_are_well_formed(universe):
+    from interlocal.registry.ingest.census import CENSUS_STATE_TO_FIPS
+
     fips = {s.postal: s.fips for s in cal.STATES}
     for a in universe:
         digit = CENSUS_TYPE_DIGITS.get(a.agency_type)
@@ -266,7 +268,8 @@ def test_census_ids_are_well_formed(universe):
             assert a.census_id == ""
             continue
         assert re.fullmatch(r"\d{14}", a.census_id), a
-        assert a.census_id[:2] == fips[a.state_postal]
+        # the Census alphabetical state code, as the real files carry (Texas 44, FIPS 48)
+        assert CENSUS_STATE_TO_FIPS[a.census_id[:2]] == fips[a.state_postal]
         assert a.census_id[2] == digit
         assert a.census_id[9:] == "00000"
         if a.agency_type == "state":

@@ -90,3 +90,17 @@ def test_governance_page_shows_sponsors_foundation_and_advisory_board(client) ->
         "Wichita Public Schools",
     ):
         assert text in html
+
+
+@pytest.mark.parametrize("seed_value", [1, 2, 3, 7, 11])
+def test_every_seed_writes_valid_certifications(seed_value) -> None:
+    import datetime
+
+    from interlocal.registry.models import Certification
+
+    seed(seed_value)
+    today = datetime.date.today()
+    certs = list(Certification.objects.all())
+    assert certs and all(c.valid_from <= c.valid_to for c in certs)
+    # lapsed ones ended before today; the rest are in force today
+    assert all(c.valid_to < today or c.valid_from <= today <= c.valid_to for c in certs)
