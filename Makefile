@@ -39,7 +39,7 @@ chromium:
 demo: deps
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo --scale $(DEMO_SCALE) --seed $(DEMO_SEED)
-	$(PY) manage.py demo_logins
+	$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 # Start the demo over: deletes the embedded demo database (never a DATABASE_URL one).

@@ -1,5 +1,8 @@
 """manage.py demo_logins — print the persona logins of the demo program."""
 
+from typing import Annotated
+
+import typer
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
@@ -21,7 +24,12 @@ def current_code(secret: str) -> str:
 class Command(TyperCommand):
     help = "Print the demo persona logins (and the program admin's current TOTP code)."
 
-    def handle(self) -> None:
+    def handle(
+        self,
+        url: Annotated[
+            str, typer.Option(help="Where the demo is served")
+        ] = "http://127.0.0.1:8000/",
+    ) -> None:
         out = command_console(self.stdout)
         memberships = (
             Membership.objects.select_related("user", "organization")
@@ -47,4 +55,4 @@ class Command(TyperCommand):
                 f"role). Secret for an authenticator app: {secret}. Current code: "
                 f"{current_code(secret)} (`manage.py demo_logins` prints a fresh one)."
             )
-        out.print(f"Open http://127.0.0.1:8000/ — {settings.PROGRAM_NAME}")
+        out.print(f"Open {url} — {settings.PROGRAM_NAME}")
