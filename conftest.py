@@ -7,16 +7,10 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from interlocal.accounts.roles import Role
+
 SHARED_DATA = Path(__file__).resolve().parent.parent / "shared" / "data"
-ROLES = [
-    "program_admin",
-    "lead_agency_officer",
-    "buyer",
-    "supplier_rep",
-    "sponsor_viewer",
-    "advisory_member",
-    "auditor",
-]
+ROLES = [role.value for role in Role]
 
 
 @pytest.fixture

@@ -28,14 +28,7 @@ EXPECTED: dict[str, set[str]] = {
     "registration:view_queue": {"program_admin", "auditor"},
     "registration:decide": {"program_admin"},
     "registry:import": {"program_admin"},
-    "apikey:manage": {
-        "program_admin",
-        "lead_agency_officer",
-        "buyer",
-        "supplier_rep",
-        "sponsor_viewer",
-        "advisory_member",
-    },
+    "apikey:manage": SIGNED_IN - {"auditor"},
 }
 
 # Namespaces served by libraries with their own protection (login, MFA, admin, API).

@@ -113,8 +113,8 @@ def _government_fields(
         "search_name": normalise_name(name),
         "agency_type": agency_type,
         "special_district_function": function,
-        "state": states[row.fips_state],
-        "county": county,
+        "state_id": states[row.fips_state].pk,
+        "county_id": county.pk if county else None,
         "population": population,
         "enrollment": enrollment,
     }
@@ -145,6 +145,44 @@ def _problems_for_unknown(rows: Sequence[GovernmentRow], states: dict[str, State
         raise IngestError(problems)
 
 
+# One upserted row: natural key, field values (by attname), and its labels for the summary.
+UpsertRow = tuple[str, dict[str, object], str, str]
+
+
+def _upsert(
+    model: type[Agency] | type[ExemptOrganization],
+    key_field: str,
+    rows: Sequence[UpsertRow],
+    summary: ImportSummary,
+    progress: Progress | None,
+) -> None:
+    """Create what is new and update what changed, by natural key, in batches."""
+    for start in range(0, len(rows), BATCH):
+        chunk = rows[start : start + BATCH]
+        existing = model.objects.in_bulk([key for key, *_ in chunk], field_name=key_field)
+        creates: list = []
+        updates: list = []
+        for key, values, kind, state in chunk:
+            obj = existing.get(key)
+            if obj is None:
+                creates.append(model(**{key_field: key}, **values))
+            elif any(getattr(obj, field) != value for field, value in values.items()):
+                for field, value in values.items():
+                    setattr(obj, field, value)
+                updates.append(obj)
+            else:
+                summary.unchanged += 1
+            summary.by_type[kind] += 1
+            summary.by_state[state] += 1
+        model.objects.bulk_create(creates, batch_size=BATCH)
+        if updates:
+            model.objects.bulk_update(updates, list(chunk[0][1]), batch_size=BATCH)
+        summary.created += len(creates)
+        summary.updated += len(updates)
+        if progress:
+            progress(len(chunk))
+
+
 @transaction.atomic
 def import_governments(
     *,
@@ -159,53 +197,16 @@ def import_governments(
     counties = {c.fips: c for c in County.objects.all()}
     _problems_for_unknown(rows, states)
     summary = ImportSummary(source=source)
-    compare = [
-        "name",
-        "agency_type",
-        "special_district_function",
-        "state_id",
-        "county_id",
-        "population",
-        "enrollment",
-    ]
-    for start in range(0, len(rows), BATCH):
-        chunk = rows[start : start + BATCH]
-        existing = Agency.objects.in_bulk([r.census_id for r in chunk], field_name="census_id")
-        creates, updates = [], []
-        for row in chunk:
-            values = _government_fields(row, states, counties)
-            agency = existing.get(row.census_id)
-            if agency is None:
-                creates.append(Agency(census_id=row.census_id, **values))
-            else:
-                before = [getattr(agency, f) for f in compare]
-                for key, value in values.items():
-                    setattr(agency, key, value)
-                if [getattr(agency, f) for f in compare] != before:
-                    updates.append(agency)
-                else:
-                    summary.unchanged += 1
-            summary.by_type[str(values["agency_type"])] += 1
-            summary.by_state[states[row.fips_state].postal] += 1
-        Agency.objects.bulk_create(creates, batch_size=BATCH)
-        Agency.objects.bulk_update(
-            updates,
-            [
-                "name",
-                "search_name",
-                "agency_type",
-                "special_district_function",
-                "state",
-                "county",
-                "population",
-                "enrollment",
-            ],
-            batch_size=BATCH,
+    upserts = [
+        (
+            row.census_id,
+            _government_fields(row, states, counties),
+            CENSUS_TYPES[row.type_code],
+            states[row.fips_state].postal,
         )
-        summary.created += len(creates)
-        summary.updated += len(updates)
-        if progress:
-            progress(len(chunk))
+        for row in rows
+    ]
+    _upsert(Agency, "census_id", upserts, summary, progress)
     audit.record(
         actor=actor,
         verb="registry.import_governments",
@@ -227,13 +228,10 @@ def import_exempt_orgs(
     """Upsert IRS EO BMF rows by EIN (a newer extract replaces an organization's status)."""
     _require_import(actor)
     summary = ImportSummary(source=source)
-    rows = list(rows)
-    for start in range(0, len(rows), BATCH):
-        chunk = rows[start : start + BATCH]
-        existing = ExemptOrganization.objects.in_bulk([r.ein for r in chunk], field_name="ein")
-        creates, updates = [], []
-        for row in chunk:
-            values = {
+    upserts = [
+        (
+            row.ein,
+            {
                 "name": row.name,
                 "city": row.city,
                 "state_postal": row.state,
@@ -242,37 +240,13 @@ def import_exempt_orgs(
                 "ruling": row.ruling,
                 "ntee_code": row.ntee_cd,
                 "source": source[:200],
-            }
-            org = existing.get(row.ein)
-            if org is None:
-                creates.append(ExemptOrganization(ein=row.ein, **values))
-            else:
-                for key, value in values.items():
-                    setattr(org, key, value)
-                updates.append(org)
-            summary.by_type[
-                f"501(c)({int(row.subsection)})" if row.subsection.isdigit() else row.subsection
-            ] += 1
-            summary.by_state[row.state] += 1
-        ExemptOrganization.objects.bulk_create(creates, batch_size=BATCH)
-        ExemptOrganization.objects.bulk_update(
-            updates,
-            [
-                "name",
-                "city",
-                "state_postal",
-                "subsection",
-                "status",
-                "ruling",
-                "ntee_code",
-                "source",
-            ],
-            batch_size=BATCH,
+            },
+            f"501(c)({int(row.subsection)})" if row.subsection.isdigit() else row.subsection,
+            row.state,
         )
-        summary.created += len(creates)
-        summary.updated += len(updates)
-        if progress:
-            progress(len(chunk))
+        for row in rows
+    ]
+    _upsert(ExemptOrganization, "ein", upserts, summary, progress)
     audit.record(
         actor=actor,
         verb="registry.import_exempt_orgs",
