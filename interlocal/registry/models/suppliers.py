@@ -115,6 +115,10 @@ class Certification(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.number} ({self.certifying_body})"
 
+    @property
+    def counts_today(self) -> bool:
+        return self.counts_on(timezone.localdate())
+
     def counts_on(self, day: datetime.date) -> bool:
         return (
             self.verification_status == self.Verification.VERIFIED
