@@ -216,6 +216,11 @@ class ExemptOrganization(models.Model):
     ntee_code = models.CharField(max_length=4, blank=True)
     source = models.CharField(max_length=200, blank=True, help_text="File it was imported from.")
     imported_at = models.DateTimeField(auto_now=True)
+    delisted_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Day an import of this state's file no longer listed it (revoked or gone).",
+    )
 
     class Meta:
         ordering = ["name"]

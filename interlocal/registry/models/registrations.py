@@ -43,6 +43,11 @@ class Registration(models.Model):
     signed_name = models.CharField(max_length=150, help_text="Typed signature.")
     signed_at = models.DateTimeField()
     auto_approved = models.BooleanField(default=False)
+    email_confirmed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the contact opened the confirmation link sent to their address.",
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
