@@ -1,8 +1,9 @@
 """Interlocal settings, read from the environment.
 
 Development defaults are safe to run on a laptop (embedded SQLite under ``var/``). Production sets
-``DJANGO_ENV=production`` (or ``DEBUG=0``), a real ``SECRET_KEY``, ``ALLOWED_HOSTS`` and
-``DATABASE_URL``; ``manage.py check --deploy`` is clean with those.
+``DJANGO_ENV=production`` (or ``DEBUG=0``), a real ``SECRET_KEY`` (refused otherwise),
+``ALLOWED_HOSTS``, ``SITE_URL`` and ``DATABASE_URL``; ``manage.py check --deploy`` is clean with
+those.
 """
 
 import os
@@ -29,13 +30,19 @@ def env_list(name: str, default: str = "") -> list[str]:
 PRODUCTION = os.environ.get("DJANGO_ENV", "development") == "production"
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 _DEV_SECRET = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdefghij"
-SECRET_KEY = os.environ.get("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
-if PRODUCTION and not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set when DJANGO_ENV=production")
+SECRET_KEY = os.environ.get("SECRET_KEY") or (_DEV_SECRET if DEBUG else "")
+if not DEBUG and SECRET_KEY in ("", _DEV_SECRET):
+    # Sessions and password-reset links are signed with it: a known key forges both.
+    raise RuntimeError(
+        "SECRET_KEY must be set to a long random value whenever DEBUG is off "
+        "(DJANGO_ENV=production or DEBUG=0)"
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 PROGRAM_NAME = os.environ.get("PROGRAM_NAME", "Interlocal Cooperative Purchasing Program")
+# The public address of this deployment, for links in emails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "interlocal.core.apps.ProgramOfficeAdminConfig",
@@ -170,6 +177,16 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Login rate limits and used TOTP codes must be shared by every web process: a database cache
+# by default (its table is created by a migration); Redis or Memcached through CACHE_BACKEND and
+# CACHE_LOCATION.
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "LOCATION": os.environ.get("CACHE_LOCATION", "interlocal_cache"),
+    }
+}
 
 TASKS = {
     "default": {

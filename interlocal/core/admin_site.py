@@ -2,7 +2,9 @@
 models load."""
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from interlocal.accounts.roles import Role
 
@@ -22,3 +24,8 @@ class ProgramOfficeAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         return is_program_admin(request)
+
+    def login(self, request: HttpRequest, extra_context: object = None) -> HttpResponse:
+        """Everyone signs in through the one sign-in page, which asks program administrators
+        for their TOTP code (Django admin's own form would not)."""
+        return redirect_to_login(request.GET.get("next", reverse("admin:index")))

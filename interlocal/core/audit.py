@@ -87,15 +87,20 @@ def record(
     after: dict[str, Any] | None = None,
     reason: str = "",
     organization: "Organization | None" = None,
+    actor_label: str = "",
 ) -> AuditEvent:
-    """Append one event to the chain. Must run inside the caller's transaction."""
+    """Append one event to the chain. Must run inside the caller's transaction.
+
+    Who acted is, in order: the signed-in ``actor``; else the API key of the request; else
+    ``actor_label`` (e.g. "registrant pat@harmon.gov (public form)"); else "system".
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must be called inside transaction.atomic()")
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:300]
-    label = actor.email if actor is not None else "system"
+    label = actor.email if actor is not None else (actor_label or "system")
     key = current_api_key.get()
     if actor is None and key is not None:
         label = f"API key {key.prefix}… ({key.organization})"  # type: ignore[attr-defined]

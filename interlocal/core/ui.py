@@ -4,11 +4,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+import rules
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 
 from interlocal.accounts.models import User
 
@@ -24,7 +27,8 @@ def require_perm(
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.has_perm(permission):
+            # rules' own test: Django's has_perm() would let any superuser past every rule.
+            if not rules.has_perm(permission, request.user):
                 if not request.user.is_authenticated:
                     return redirect_to_login(request.get_full_path())
                 raise PermissionDenied(f"you do not have permission '{permission}'")
@@ -42,7 +46,11 @@ def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int = PAGE
 
 
 def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
+    """An htmx request for a fragment (a history restore after Back or Reload wants a page)."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
 
 
 def querystring_without_page(request: HttpRequest) -> str:
@@ -63,3 +71,12 @@ def signed_in_user(request: HttpRequest) -> "User":
     if user is None:
         raise PermissionDenied("sign in first")
     return user
+
+
+def page_or_fragment(
+    request: HttpRequest, page: str, fragment: str, context: dict[str, Any]
+) -> HttpResponse:
+    """The whole page, or just the results fragment for an htmx request (cached apart)."""
+    response = render(request, fragment if is_htmx(request) else page, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -136,6 +136,11 @@ def list_suppliers(request: HttpRequest, q: str = "", certification: str = "") -
     auth=ApiKeyAuth(),
     response={201: RegistrationOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     summary="Register an agency (needs scope registrations:write)",
+    description=(
+        "Records a pending registration and mails the contact a confirmation link; the agency "
+        "participates once the contact confirms an address at a verified domain of the agency, "
+        "or when the program office approves it."
+    ),
 )
 def create_registration(request: HttpRequest, payload: RegistrationIn) -> Any:
     require_scope(request, ApiScope.REGISTRATIONS_WRITE)
@@ -161,5 +166,6 @@ def create_registration(request: HttpRequest, payload: RegistrationIn) -> Any:
             "agency_name": registration.agency_name,
             "auto_approved": registration.auto_approved,
             "terms_version": registration.terms_version,
+            "email_confirmed": registration.email_confirmed_at is not None,
         },
     )

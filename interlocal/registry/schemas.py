@@ -77,6 +77,7 @@ class RegistrationOut(Schema):
     agency_name: str
     auto_approved: bool
     terms_version: str
+    email_confirmed: bool
 
 
 class FieldError(Schema):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("register/", views.register_find, name="register_find"),
     path("register/details/", views.register_details, name="register_details"),
     path("register/done/", views.register_done, name="register_done"),
+    path("register/confirm/<str:token>/", views.register_confirm, name="register_confirm"),
     path("office/registrations/", views.registration_queue, name="registration_queue"),
     path("office/registrations/<int:pk>/", views.registration_detail, name="registration_detail"),
     path(

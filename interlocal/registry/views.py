@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from interlocal.core.ui import (
     acting_user,
-    is_htmx,
+    page_or_fragment,
     paginate,
     querystring_without_page,
     require_perm,
@@ -45,8 +45,9 @@ def agency_list(request: HttpRequest) -> HttpResponse:
         "page": paginate(request, agencies),
         "querystring": querystring_without_page(request),
     }
-    template = "registry/_agency_results.html" if is_htmx(request) else "registry/agency_list.html"
-    return render(request, template, context)
+    return page_or_fragment(
+        request, "registry/agency_list.html", "registry/_agency_results.html", context
+    )
 
 
 @require_perm("agency:view")
@@ -114,12 +115,10 @@ def register_find(request: HttpRequest) -> HttpResponse:
             agency_type=form.cleaned_data["agency_type"],
         )
         page = paginate(request, agencies, per_page=15)
-    template = (
-        "registry/_register_results.html" if is_htmx(request) else "registry/register_find.html"
-    )
-    return render(
+    return page_or_fragment(
         request,
-        template,
+        "registry/register_find.html",
+        "registry/_register_results.html",
         {"form": form, "page": page, "querystring": querystring_without_page(request)},
     )
 
@@ -185,6 +184,25 @@ def register_done(request: HttpRequest) -> HttpResponse:
         .first()
     )
     return render(request, "registry/register_done.html", {"registration": registration})
+
+
+@require_perm("registration:submit")
+def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link mailed to the contact: confirming the address (and, at a verified domain of
+    the agency, joining at once). A GET changes nothing; the button posts."""
+    if request.method == "POST":
+        try:
+            registration = services.confirm_registration_email(token=token)
+        except ValidationError as exc:
+            return render(
+                request,
+                "registry/register_confirm.html",
+                {"error": " ".join(exc.messages)},
+                status=400,
+            )
+        request.session["registration_id"] = registration.pk
+        return redirect("registry:register_done")
+    return render(request, "registry/register_confirm.html", {"token": token})
 
 
 @require_perm("registration:view_queue")

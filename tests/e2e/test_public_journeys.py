@@ -225,12 +225,12 @@ def test_registration_without_a_verified_domain_waits_for_verification(ui) -> No
     _find_and_pick(ui, agency, "quillfeather")
     _fill_contact_and_sign(ui, "dana.ortiz@quillfeather.or.us")
 
-    # then the done page says the program office will verify it
+    # then the done page asks them to confirm their address, and the office will verify it
     ui.page.wait_for_url("**/register/done/")
     ui.check()
     outcome = ui.page.get_by_test_id("outcome")
-    expect(ui.page.get_by_role("heading", level=1)).to_have_text("Registration received")
-    expect(outcome).to_contain_text("will verify the registration of City of Quillfeather")
+    expect(ui.page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    expect(outcome).to_contain_text("confirmation link to dana.ortiz@quillfeather.or.us")
     registration = Registration.objects.get()
     assert registration.status == Registration.Status.PENDING
     assert registration.agency == agency and registration.contact_email.startswith("dana.ortiz")
@@ -239,8 +239,16 @@ def test_registration_without_a_verified_domain_waits_for_verification(ui) -> No
     assert not agency.is_participating
 
 
+def confirmation_link_sent_to(address: str) -> str:
+    from django.core import mail
+
+    message = next(m for m in reversed(mail.outbox) if m.to == [address])
+    line = next(line for line in message.body.splitlines() if "/register/confirm/" in line)
+    return line.strip().removeprefix("http://127.0.0.1:8000")
+
+
 @pytest.mark.e2e
-def test_registration_from_a_verified_domain_participates_at_once(ui) -> None:
+def test_registration_from_a_verified_domain_participates_once_confirmed(ui) -> None:
     # given an agency whose email domain is verified
     agency = AgencyFactory(name="Town of Verdant Hollow", state=state("VT"))
     AgencyDomain.objects.create(agency=agency, domain="verdanthollow.gov", verified=True)
@@ -248,6 +256,14 @@ def test_registration_from_a_verified_domain_participates_at_once(ui) -> None:
     # when someone with an address at that domain registers it
     _find_and_pick(ui, agency, "Verdant Hollow")
     _fill_contact_and_sign(ui, "dana@verdanthollow.gov")
+    ui.page.wait_for_url("**/register/done/")
+    ui.check()
+    expect(ui.page.get_by_role("heading", level=1)).to_have_text("Check your email")
+
+    # and opens the link mailed to them and confirms
+    ui.goto(confirmation_link_sent_to("dana@verdanthollow.gov"))
+    ui.check()
+    ui.page.get_by_role("button", name="Confirm my email address").click()
 
     # then the done page says the agency now participates
     ui.page.wait_for_url("**/register/done/")

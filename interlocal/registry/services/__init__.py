@@ -5,8 +5,8 @@ from interlocal.registry import eligibility_evidence
 from interlocal.registry.services.imports import import_exempt_orgs, import_governments
 from interlocal.registry.services.registrations import (
     RegistrationRequest,
-    add_domain,
     approve_registration,
+    confirm_registration_email,
     enroll_agency,
     reject_registration,
     submit_registration,
@@ -14,8 +14,8 @@ from interlocal.registry.services.registrations import (
 
 __all__ = [
     "RegistrationRequest",
-    "add_domain",
     "approve_registration",
+    "confirm_registration_email",
     "eligibility_evidence",
     "enroll_agency",
     "import_exempt_orgs",

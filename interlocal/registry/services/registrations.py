@@ -1,11 +1,20 @@
-"""Registrations and participation: how an agency joins the program."""
+"""Registrations and participation: how an agency joins the program.
+
+A registration is a small state machine (``TRANSITIONS``): it is submitted *pending*; the
+contact confirms their address through a signed link mailed to it; it is then *approved* — at
+once when the address is at a verified domain of the agency, otherwise by the program office —
+or *rejected* with a reason.
+"""
 
 import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+import rules
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,21 +23,46 @@ from interlocal.accounts.roles import OrgKind, Role
 from interlocal.core import audit
 from interlocal.core.models import State
 from interlocal.registry import eligibility_evidence, notifications, queries
-from interlocal.registry.models import (
-    Agency,
-    AgencyDomain,
-    AgencyType,
-    ParticipationRoute,
-    Registration,
-)
-from interlocal.registry.normalise import normalise_domain, normalise_name
+from interlocal.registry.ingest.irs import normalise_ein
+from interlocal.registry.models import Agency, AgencyType, ParticipationRoute, Registration
+from interlocal.registry.normalise import normalise_name
 
-_REGISTRATION_FIELDS = ["status", "agency", "reviewed_at", "decision_note", "auto_approved"]
+_REGISTRATION_FIELDS = [
+    "status",
+    "agency",
+    "reviewed_at",
+    "decision_note",
+    "auto_approved",
+    "email_confirmed_at",
+]
+_PENDING, _APPROVED, _REJECTED = (
+    Registration.Status.PENDING,
+    Registration.Status.APPROVED,
+    Registration.Status.REJECTED,
+)
+# (status, action) -> new status; anything else is refused.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (_PENDING, "approve"): _APPROVED,
+    (_PENDING, "reject"): _REJECTED,
+}
+CONFIRMATION_SALT = "interlocal.registration.confirm-email"
+CONFIRMATION_MAX_AGE = datetime.timedelta(days=7)
 
 
 def _require(actor: User | None, permission: str) -> None:
-    if actor is None or not actor.has_perm(permission):
+    # rules' own test: Django's has_perm() would let any superuser past every rule.
+    if actor is None or not rules.has_perm(permission, actor):
         raise PermissionDenied(f"you do not have permission '{permission}'")
+
+
+def _transition(registration: Registration, action: str) -> str:
+    target = TRANSITIONS.get((registration.status, action))
+    if target is None:
+        raise ValidationError(
+            f"this registration is already {registration.get_status_display()}; it cannot be "
+            f"{action}d"
+        )
+    return target
 
 
 @dataclass
@@ -50,14 +84,41 @@ class RegistrationRequest:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _validate_request(req: RegistrationRequest) -> tuple[Agency | None, State | None]:
+_TEXT_FIELDS = {  # request field -> (model field, required, what to call it)
+    "contact_name": ("contact_name", True, "your full name"),
+    "contact_title": ("contact_title", False, "your title"),
+    "contact_phone": ("contact_phone", False, "a phone number"),
+    "signed_name": ("signed_name", True, "your full name as your signature"),
+    "proposed_city": ("proposed_city", False, "the city"),
+}
+
+
+def _text_errors(req: RegistrationRequest) -> dict[str, str]:
+    """Lengths from the model, no line breaks or control characters (they end up in emails)."""
     errors: dict[str, str] = {}
+    fields = dict(_TEXT_FIELDS)
+    if req.agency_id is None:
+        fields["proposed_name"] = ("proposed_name", True, "your agency's legal name")
+    for name, (model_field, required, label) in fields.items():
+        value = getattr(req, name).strip()
+        limit = Registration._meta.get_field(model_field).max_length or 0
+        if required and not value:
+            errors[name] = f"enter {label}"
+        elif any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            errors[name] = "remove line breaks and control characters"
+        elif len(value) > limit:
+            errors[name] = f"shorten this to {limit} characters or fewer"
+    return errors
+
+
+def _validate_request(req: RegistrationRequest) -> tuple[Agency | None, State | None]:
+    errors = _text_errors(req)
     if not req.accepted_terms:
         errors["accepted_terms"] = "read and accept the participation terms to register"
-    if not req.signed_name.strip():
-        errors["signed_name"] = "type your full name as your signature"
-    if "@" not in req.contact_email:
-        errors["contact_email"] = "enter the contact's work email address"
+    try:
+        validate_email(req.contact_email.strip())
+    except ValidationError:
+        errors["contact_email"] = "enter your work email address, such as name@agency.gov"
     agency: Agency | None = None
     state: State | None = None
     if req.agency_id is not None:
@@ -68,8 +129,6 @@ def _validate_request(req: RegistrationRequest) -> tuple[Agency | None, State | 
                 "propose a new entity"
             )
     else:
-        if not req.proposed_name.strip():
-            errors["proposed_name"] = "enter your agency's legal name, or pick it from the search"
         if req.proposed_type not in AgencyType.values:
             errors["proposed_type"] = (
                 f"choose the kind of entity: one of {', '.join(AgencyType.values)}"
@@ -85,15 +144,21 @@ def _validate_request(req: RegistrationRequest) -> tuple[Agency | None, State | 
     return agency, state
 
 
+def _pending_proposal(state: State, name: str) -> Registration | None:
+    key = normalise_name(name)
+    proposals = Registration.objects.pending().filter(agency__isnull=True, proposed_state=state)
+    return next((r for r in proposals if normalise_name(r.proposed_name) == key), None)
+
+
 def _check_duplicates(agency: Agency | None, req: RegistrationRequest, state: State | None) -> None:
     if agency is not None:
         if agency.is_participating:
             raise ValidationError(
                 {
                     "agency_id": (
-                        f"{agency.name} already participates (since {agency.participating_since}); "
-                        "ask your agency's program contact to add you, or write to the program "
-                        "office"
+                        f"{agency.name} already participates (since "
+                        f"{agency.participating_since}); ask "
+                        "your agency's program contact to add you, or write to the program office"
                     )
                 }
             )
@@ -101,15 +166,17 @@ def _check_duplicates(agency: Agency | None, req: RegistrationRequest, state: St
             raise ValidationError(
                 {
                     "agency_id": (
-                        f"a registration for {agency.name} is already waiting for verification; "
-                        "the program office will contact the person who submitted it"
+                        f"a registration for {agency.name} is already waiting for "
+                        "verification; the "
+                        "program office will contact the person who submitted it"
                     )
                 }
             )
         return
     assert state is not None
-    key = normalise_name(req.proposed_name)
-    existing = Agency.objects.filter(state=state, search_name=key).first()
+    existing = Agency.objects.filter(
+        state=state, search_name=normalise_name(req.proposed_name)
+    ).first()
     if existing is not None:
         raise ValidationError(
             {
@@ -120,38 +187,58 @@ def _check_duplicates(agency: Agency | None, req: RegistrationRequest, state: St
                 )
             }
         )
-    if (
-        Registration.objects.pending()
-        .filter(
-            agency__isnull=True,
-            proposed_state=state,
-            proposed_name__iexact=req.proposed_name.strip(),
-        )
-        .exists()
-    ):
+    waiting = _pending_proposal(state, req.proposed_name)
+    if waiting is not None:
         raise ValidationError(
             {
                 "proposed_name": (
-                    f"'{req.proposed_name}' in {state.postal} has already been proposed and is "
-                    "waiting "
-                    "for verification"
+                    f"'{waiting.proposed_name}' in {state.postal} has already been proposed and is "
+                    "waiting for verification"
                 )
             }
         )
 
 
-def _check_nonprofit(agency_type: str, ein: str) -> str:
-    """Non-profits must prove 501(c)(3) status by EIN; returns the normalised EIN."""
+def _check_ein(agency: Agency | None, agency_type: str, ein_text: str, state: State | None) -> str:
+    """The normalised EIN. Non-profits and private colleges must prove 501(c)(3) status with
+    the EIN of *this* organization: the one on file, and one the IRS lists in its state."""
+    text = ein_text.strip() or (agency.ein if agency else "")
     if agency_type not in (AgencyType.NONPROFIT, AgencyType.PRIVATE_COLLEGE):
-        return ein
-    verdict = eligibility_evidence.check_501c3(ein)
+        if not text:
+            return ""
+        try:
+            return normalise_ein(text)
+        except ValueError as exc:
+            raise ValidationError({"ein": str(exc)}) from None
+    verdict = eligibility_evidence.check_501c3(text)
     if not verdict.ok:
         raise ValidationError({"ein": verdict.message})
+    if agency is not None and agency.ein and verdict.ein != agency.ein:
+        raise ValidationError(
+            {
+                "ein": (
+                    f"{verdict.ein[:2]}-{verdict.ein[2:]} is not the EIN on file for "
+                    f"{agency.name}; "
+                    "give the EIN on your own IRS determination letter"
+                )
+            }
+        )
+    home = agency.state.postal if agency is not None else (state.postal if state else "")
+    org = verdict.organization
+    if org is not None and org.state_postal and home and org.state_postal != home:
+        raise ValidationError(
+            {
+                "ein": (
+                    f"EIN {verdict.ein[:2]}-{verdict.ein[2:]} belongs to {org.name} in "
+                    f"{org.state_postal}, not to an organization in {home}; check the number"
+                )
+            }
+        )
     return verdict.ein
 
 
-def _domain_verdict(agency: Agency | None, email: str) -> bool:
-    """True when the email is at a verified domain of the agency (approve at once).
+def _domain_is_verified(agency: Agency | None, email: str) -> bool:
+    """True when the email is at a verified domain of the agency.
 
     Refuses an address outside the agency's domains when the agency has any on file.
     """
@@ -164,23 +251,31 @@ def _domain_verdict(agency: Agency | None, email: str) -> bool:
                 "contact_email": (
                     f"{evidence.domain} is not a domain of {agency.name} (its domains: "
                     f"{', '.join(evidence.on_file)}); register with your work address at the "
-                    "agency, or ask the program office to add your domain"
+                    "agency, "
+                    "or ask the program office to add your domain"
                 )
             }
         )
     return evidence.verified
 
 
+def confirmation_token(registration: Registration) -> str:
+    return signing.dumps(
+        {"r": registration.pk, "e": registration.contact_email}, salt=CONFIRMATION_SALT
+    )
+
+
 @transaction.atomic
 def submit_registration(*, actor: User | None, req: RegistrationRequest) -> Registration:
-    """Record a registration; approve it at once when the contact's domain is verified."""
+    """Record a pending registration and mail the contact a confirmation link."""
     agency, state = _validate_request(req)
     if agency is not None:
         agency = Agency.objects.select_for_update().get(pk=agency.pk)
     _check_duplicates(agency, req, state)
     agency_type = agency.agency_type if agency else req.proposed_type
-    ein = _check_nonprofit(agency_type, req.ein or (agency.ein if agency else ""))
-    auto = _domain_verdict(agency, req.contact_email)
+    ein = _check_ein(agency, agency_type, req.ein, state)
+    email = req.contact_email.strip().lower()
+    _domain_is_verified(agency, email)
     registration = Registration.objects.create(
         agency=agency,
         proposed_name=req.proposed_name.strip() if agency is None else "",
@@ -190,7 +285,7 @@ def submit_registration(*, actor: User | None, req: RegistrationRequest) -> Regi
         ein=ein,
         contact_name=req.contact_name.strip(),
         contact_title=req.contact_title.strip(),
-        contact_email=req.contact_email.strip().lower(),
+        contact_email=email,
         contact_phone=req.contact_phone.strip(),
         terms_version=settings.PARTICIPATION_TERMS_VERSION,
         signed_name=req.signed_name.strip(),
@@ -199,18 +294,60 @@ def submit_registration(*, actor: User | None, req: RegistrationRequest) -> Regi
     )
     audit.record(
         actor=actor,
+        actor_label=f"registrant {email}",
         verb="registration.submit",
         obj=registration,
         after=audit.snapshot(
             registration, ["agency", "proposed_name", "contact_email", "terms_version", "ein"]
         ),
     )
-    if auto:
-        _approve(
-            registration, actor=None, note="contact email is at a verified agency domain", auto=True
-        )
-    else:
-        notifications.registration_received(registration)
+    notifications.registration_received(registration, confirmation_token(registration))
+    return registration
+
+
+@transaction.atomic
+def confirm_registration_email(*, token: str) -> Registration:
+    """The contact opened the link mailed to them: their address is theirs. A pending
+    registration whose address is at a verified domain of the agency is then approved."""
+    try:
+        data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
+    except signing.SignatureExpired:
+        raise ValidationError(
+            "this confirmation link has expired (links last 7 days); register again"
+        ) from None
+    except signing.BadSignature:
+        raise ValidationError(
+            "this confirmation link is not valid; copy the whole link from the email"
+        ) from None
+    registration = Registration.objects.select_for_update().filter(pk=data.get("r")).first()
+    if registration is None or registration.contact_email != data.get("e"):
+        raise ValidationError("this confirmation link does not match a registration")
+    if registration.email_confirmed_at is not None:
+        return registration
+    before = audit.snapshot(registration, _REGISTRATION_FIELDS)
+    registration.email_confirmed_at = timezone.now()
+    registration.save(update_fields=["email_confirmed_at"])
+    label = f"registrant {registration.contact_email}"
+    audit.record(
+        actor=None,
+        actor_label=label,
+        verb="registration.confirm_email",
+        obj=registration,
+        before=before,
+        after=audit.snapshot(registration, _REGISTRATION_FIELDS),
+    )
+    agency = registration.agency
+    if registration.status == _PENDING and agency is not None and not agency.is_participating:
+        evidence = queries.domain_evidence_for(agency, registration.contact_email)
+        if evidence.verified:
+            _approve(
+                registration,
+                actor=None,
+                actor_label=label,
+                auto=True,
+                note=f"contact confirmed an address at {evidence.matched}, a verified domain of "
+                "the agency",
+            )
     return registration
 
 
@@ -220,16 +357,27 @@ def approve_registration(
 ) -> Registration:
     _require(actor, "registration:decide")
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if registration.status != Registration.Status.PENDING:
-        raise ValidationError(f"this registration is already {registration.get_status_display()}")
     return _approve(registration, actor=actor, note=note, auto=False)
 
 
 def _approve(
-    registration: Registration, *, actor: User | None, note: str, auto: bool
+    registration: Registration,
+    *,
+    actor: User | None,
+    note: str,
+    auto: bool,
+    actor_label: str = "",
 ) -> Registration:
+    status = _transition(registration, "approve")
     before = audit.snapshot(registration, _REGISTRATION_FIELDS)
     agency = registration.agency
+    if agency is None:
+        # The entity may have entered the universe (an import) since it was proposed.
+        assert registration.proposed_state is not None
+        agency = Agency.objects.filter(
+            state=registration.proposed_state,
+            search_name=normalise_name(registration.proposed_name),
+        ).first()
     if agency is None:
         assert registration.proposed_state is not None
         agency = Agency(
@@ -247,12 +395,15 @@ def _approve(
             after=audit.snapshot(agency, ["name", "agency_type", "state", "ein"]),
             reason=f"proposed in registration #{registration.pk}",
         )
-    route = ParticipationRoute.SELF_REGISTERED
     _make_participant(
-        agency, actor=actor, route=route, reason=f"registration #{registration.pk} approved"
+        agency,
+        actor=actor,
+        actor_label=actor_label,
+        route=ParticipationRoute.SELF_REGISTERED,
+        reason=f"registration #{registration.pk} approved",
     )
     registration.agency = agency
-    registration.status = Registration.Status.APPROVED
+    registration.status = status
     registration.auto_approved = auto
     registration.reviewed_by = actor
     registration.reviewed_at = timezone.now()
@@ -261,6 +412,7 @@ def _approve(
     contact = _ensure_contact(registration, agency)
     audit.record(
         actor=actor,
+        actor_label=actor_label,
         verb="registration.approve",
         obj=registration,
         before=before,
@@ -297,10 +449,9 @@ def reject_registration(*, actor: User, registration: Registration, reason: str)
     if not reason.strip():
         raise ValidationError({"reason": "say why, so the registrant knows what to fix"})
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if registration.status != Registration.Status.PENDING:
-        raise ValidationError(f"this registration is already {registration.get_status_display()}")
+    status = _transition(registration, "reject")
     before = audit.snapshot(registration, _REGISTRATION_FIELDS)
-    registration.status = Registration.Status.REJECTED
+    registration.status = status
     registration.reviewed_by = actor
     registration.reviewed_at = timezone.now()
     registration.decision_note = reason.strip()
@@ -318,7 +469,13 @@ def reject_registration(*, actor: User, registration: Registration, reason: str)
 
 
 def _make_participant(
-    agency: Agency, *, actor: User | None, route: str, reason: str, on: datetime.date | None = None
+    agency: Agency,
+    *,
+    actor: User | None,
+    route: str,
+    reason: str,
+    on: datetime.date | None = None,
+    actor_label: str = "",
 ) -> None:
     if agency.is_participating:
         return
@@ -328,6 +485,7 @@ def _make_participant(
     agency.save(update_fields=["participating_since", "participation_route", "updated_at"])
     audit.record(
         actor=actor,
+        actor_label=actor_label,
         verb="agency.participate",
         obj=agency,
         before=before,
@@ -350,25 +508,3 @@ def enroll_agency(*, actor: User, agency: Agency, reason: str = "") -> Agency:
         reason=reason or "enrolled by the program office",
     )
     return agency
-
-
-@transaction.atomic
-def add_domain(*, actor: User, agency: Agency, domain: str, verified: bool) -> AgencyDomain:
-    _require(actor, "agency:enroll")
-    clean = normalise_domain(domain)
-    if "." not in clean:
-        raise ValidationError({"domain": f"'{domain}' is not a domain such as harmoncounty.gov"})
-    if AgencyDomain.objects.filter(domain=clean).exclude(agency=agency).exists():
-        raise ValidationError({"domain": f"{clean} already belongs to another agency"})
-    obj, _ = AgencyDomain.objects.update_or_create(
-        domain=clean,
-        defaults={
-            "agency": agency,
-            "verified": verified,
-            "verified_at": timezone.now() if verified else None,
-        },
-    )
-    audit.record(
-        actor=actor, verb="agency.domain", obj=agency, after={"domain": clean, "verified": verified}
-    )
-    return obj

@@ -22,7 +22,9 @@ def grow(n: int) -> None:
 
     from interlocal.accounts.models import User
     from interlocal.core import audit
+    from interlocal.core.models import AuditEvent
 
+    before = AuditEvent.objects.count()
     actor = User.objects.filter(email="program_admin@example.gov").first()
     for i in range(n):
         supplier = SupplierFactory()
@@ -37,6 +39,9 @@ def grow(n: int) -> None:
             signed_name="P",
             signed_at="2026-01-01T00:00:00Z",
         )
+        with transaction.atomic():
+            audit.record(actor=actor, verb="test.grow", obj=agency)
+    assert AuditEvent.objects.count() == before + n  # the audit page really has more rows
 
 
 @pytest.mark.parametrize(

@@ -24,15 +24,35 @@ def test_find_then_register_then_wait_for_verification(client) -> None:
         f"/register/details/?agency={agency.pk}", {**FORM, "agency": agency.pk}, follow=True
     )
     assert response.redirect_chain[-1][0] == "/register/done/"
-    assert "will verify the registration of City of Lake Ridge" in response.content.decode()
+    assert "We sent a confirmation link to dana@lakeridge.gov" in response.content.decode()
     assert Registration.objects.get().status == Registration.Status.PENDING
 
 
-def test_verified_domain_registrant_is_told_they_participate(client) -> None:
+def _link_in(mail) -> str:
+    line = next(line for line in mail.body.splitlines() if "/register/confirm/" in line)
+    return line.strip().removeprefix("http://127.0.0.1:8000")
+
+
+def test_verified_domain_registrant_participates_after_opening_the_link(
+    client, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
     agency = AgencyFactory(name="City of Lake Ridge")
     AgencyDomain.objects.create(agency=agency, domain="lakeridge.gov", verified=True)
-    response = client.post("/register/details/", {**FORM, "agency": agency.pk}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/register/details/", {**FORM, "agency": agency.pk})
+    link = _link_in(mailoutbox[-1])
+    # opening the link shows a button and changes nothing (mail scanners follow links)
+    page = client.get(link).content.decode()
+    assert "Confirm my email address" in page
+    assert Registration.objects.get().email_confirmed_at is None
+    response = client.post(link, follow=True)
     assert "City of Lake Ridge now participates" in response.content.decode()
+
+
+def test_a_mangled_link_says_what_to_do(client) -> None:
+    response = client.post("/register/confirm/not-a-token/")
+    assert response.status_code == 400
+    assert "copy the whole link from the email" in response.content.decode()
 
 
 def test_refusal_is_shown_on_the_form_and_nothing_saved(client) -> None:

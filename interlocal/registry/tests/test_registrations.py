@@ -15,10 +15,12 @@ from interlocal.registry.models import (
 from interlocal.registry.services import (
     RegistrationRequest,
     approve_registration,
+    confirm_registration_email,
     enroll_agency,
     reject_registration,
     submit_registration,
 )
+from interlocal.registry.services.registrations import confirmation_token
 from tests.factories import AgencyFactory, state
 
 pytestmark = pytest.mark.django_db
@@ -36,26 +38,34 @@ def request_for(agency: Agency | None = None, **overrides: object) -> Registrati
     return RegistrationRequest(**values)  # type: ignore[arg-type]
 
 
-def test_contact_at_verified_domain_is_approved_at_once() -> None:
+def test_contact_at_verified_domain_is_approved_once_they_confirm_the_address() -> None:
     # given an agency whose domain the program office verified
     agency = AgencyFactory(name="City of Lake Ridge")
     AgencyDomain.objects.create(agency=agency, domain="lakeridge.gov", verified=True)
     # when its purchasing agent registers from that domain
     registration = submit_registration(actor=None, req=request_for(agency))
+    # then nothing is decided until the address is shown to be theirs
+    assert registration.status == Registration.Status.PENDING
+    agency.refresh_from_db()
+    assert not agency.is_participating
+    # when they open the link mailed to that address
+    confirm_registration_email(token=confirmation_token(registration))
     # then it participates today, self-registered, and the contact is a buyer of the agency
     agency.refresh_from_db()
     registration.refresh_from_db()
     assert registration.status == Registration.Status.APPROVED and registration.auto_approved
+    assert registration.email_confirmed_at is not None
     assert agency.is_participating
     assert agency.participation_route == ParticipationRoute.SELF_REGISTERED
     user = User.objects.get(email="dana.ortiz@lakeridge.gov")
     assert Membership.objects.filter(user=user, organization__agency=agency, role="buyer").exists()
-    verbs = list(AuditEvent.objects.order_by("seq").values_list("verb", flat=True))
-    assert verbs == [
-        "registration.submit",
-        "agency.participate",
-        "membership.add",
-        "registration.approve",
+    events = list(AuditEvent.objects.order_by("seq").values_list("verb", "actor_label"))
+    assert events == [
+        ("registration.submit", "registrant dana.ortiz@lakeridge.gov"),
+        ("registration.confirm_email", "registrant dana.ortiz@lakeridge.gov"),
+        ("agency.participate", "registrant dana.ortiz@lakeridge.gov"),
+        ("membership.add", "system"),
+        ("registration.approve", "registrant dana.ortiz@lakeridge.gov"),
     ]
 
 
@@ -65,7 +75,60 @@ def test_subdomain_of_verified_domain_counts() -> None:
     registration = submit_registration(
         actor=None, req=request_for(agency, contact_email="buyer@police.lakeridge.gov")
     )
+    confirm_registration_email(token=confirmation_token(registration))
+    registration.refresh_from_db()
     assert registration.status == Registration.Status.APPROVED
+
+
+def test_confirming_twice_changes_nothing_more() -> None:
+    agency = AgencyFactory()
+    AgencyDomain.objects.create(agency=agency, domain="lakeridge.gov", verified=True)
+    registration = submit_registration(actor=None, req=request_for(agency))
+    token = confirmation_token(registration)
+    confirm_registration_email(token=token)
+    events = AuditEvent.objects.count()
+    confirm_registration_email(token=token)
+    assert AuditEvent.objects.count() == events
+
+
+def test_confirmed_address_at_an_unverified_domain_still_waits_for_the_office() -> None:
+    agency = AgencyFactory()
+    AgencyDomain.objects.create(agency=agency, domain="lakeridge.gov", verified=False)
+    registration = submit_registration(actor=None, req=request_for(agency))
+    confirm_registration_email(token=confirmation_token(registration))
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.PENDING
+    assert registration.email_confirmed_at is not None
+
+
+@pytest.mark.parametrize(
+    ("mangle", "message"),
+    [
+        (lambda t: t[:-3] + "xyz", "not valid"),
+        (lambda t: "", "not valid"),
+    ],
+)
+def test_a_forged_confirmation_link_is_refused(mangle, message) -> None:
+    agency = AgencyFactory()
+    AgencyDomain.objects.create(agency=agency, domain="lakeridge.gov", verified=True)
+    registration = submit_registration(actor=None, req=request_for(agency))
+    with pytest.raises(ValidationError, match=message):
+        confirm_registration_email(token=mangle(confirmation_token(registration)))
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.PENDING
+
+
+def test_an_expired_confirmation_link_is_refused(monkeypatch) -> None:
+    import datetime
+
+    from interlocal.registry.services import registrations
+
+    agency = AgencyFactory()
+    registration = submit_registration(actor=None, req=request_for(agency))
+    token = confirmation_token(registration)
+    monkeypatch.setattr(registrations, "CONFIRMATION_MAX_AGE", datetime.timedelta(seconds=-1))
+    with pytest.raises(ValidationError, match="expired"):
+        confirm_registration_email(token=token)
 
 
 def test_unverified_domain_waits_for_the_program_office() -> None:
@@ -238,7 +301,9 @@ def test_registrant_is_emailed_after_each_decision(
     with django_capture_on_commit_callbacks(execute=True):
         registration = submit_registration(actor=None, req=request_for(agency))
     assert mailoutbox[-1].to == ["dana.ortiz@lakeridge.gov"]
-    assert "We received the registration of City of Lake Ridge" in mailoutbox[-1].subject
+    assert "Confirm the registration of City of Lake Ridge" in mailoutbox[-1].subject
+    assert confirmation_token(registration) in mailoutbox[-1].body
+    assert "http://127.0.0.1:8000/register/confirm/" in mailoutbox[-1].body
     with django_capture_on_commit_callbacks(execute=True):
         reject_registration(
             actor=personas["program_admin"],
@@ -269,3 +334,91 @@ def test_no_email_when_the_decision_rolls_back(
     assert callbacks == [] and mailoutbox == []
     registration.refresh_from_db()
     assert registration.status == Registration.Status.PENDING
+
+
+def test_a_nonprofit_must_give_its_own_ein() -> None:
+    # given a food bank in Delaware whose EIN is on file, and another charity's EIN
+    _exempt("123456789")
+    ExemptOrganization.objects.create(
+        ein="223456780", name="OTHER CHARITY", subsection="03", status="01", state_postal="DE"
+    )
+    bank = AgencyFactory(
+        name="Pine Valley Food Bank", agency_type="nonprofit", state=state("DE"), ein="123456789"
+    )
+    # when a registrant gives the other charity's EIN, then it is refused
+    with pytest.raises(ValidationError) as info:
+        submit_registration(actor=None, req=request_for(bank, ein="22-3456780"))
+    assert "not the EIN on file for Pine Valley Food Bank" in info.value.message_dict["ein"][0]
+
+
+def test_a_proposed_nonprofit_ein_must_be_registered_in_its_state() -> None:
+    ExemptOrganization.objects.create(
+        ein="323456781", name="WYOMING ARTS FUND", subsection="03", status="01", state_postal="WY"
+    )
+    with pytest.raises(ValidationError) as info:
+        submit_registration(
+            actor=None,
+            req=request_for(
+                proposed_name="Delaware Arts Fund",
+                proposed_type="nonprofit",
+                proposed_state="DE",
+                ein="323456781",
+            ),
+        )
+    assert "belongs to WYOMING ARTS FUND in WY" in info.value.message_dict["ein"][0]
+
+
+def test_the_same_proposal_spelled_differently_cannot_wait_twice() -> None:
+    first = {"proposed_type": "special_district", "proposed_state": "TX"}
+    submit_registration(
+        actor=None, req=request_for(proposed_name="Zephyr Co. Water Dist.", **first)
+    )
+    with pytest.raises(ValidationError, match="already been proposed"):
+        submit_registration(
+            actor=None,
+            req=request_for(
+                proposed_name="ZEPHYR COUNTY WATER DISTRICT", contact_email="b@zephyr.org", **first
+            ),
+        )
+
+
+def test_approval_links_a_proposal_to_an_agency_imported_since(personas) -> None:
+    registration = submit_registration(
+        actor=None,
+        req=request_for(
+            proposed_name="Zephyr County Water District",
+            proposed_type="special_district",
+            proposed_state="TX",
+        ),
+    )
+    imported = AgencyFactory(name="Zephyr County Water District", agency_type="special_district")
+    approve_registration(actor=personas["program_admin"], registration=registration)
+    registration.refresh_from_db()
+    assert registration.agency == imported
+    assert Agency.objects.filter(name="Zephyr County Water District").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("contact_name", "Dana\nOrtiz", "line breaks"),
+        ("contact_name", "x" * 151, "150 characters"),
+        ("contact_email", "@", "work email"),
+        ("signed_name", "   ", "signature"),
+        ("contact_phone", "5" * 41, "40 characters"),
+    ],
+)
+def test_bad_fields_are_refused_with_what_to_do(field, value, message) -> None:
+    with pytest.raises(ValidationError) as info:
+        submit_registration(actor=None, req=request_for(AgencyFactory(), **{field: value}))
+    assert message in info.value.message_dict[field][0]
+    assert Registration.objects.count() == 0
+
+
+def test_a_superuser_without_the_role_cannot_decide() -> None:
+    from interlocal.accounts.models import User as UserModel
+
+    root = UserModel.objects.create_superuser(email="root@example.gov", password="x")
+    registration = submit_registration(actor=None, req=request_for(AgencyFactory()))
+    with pytest.raises(PermissionDenied):
+        approve_registration(actor=root, registration=registration)

@@ -4,6 +4,7 @@ import time
 from typing import Annotated
 
 import typer
+from django.conf import settings
 from django.core.management.base import CommandError
 from django_typer.management import TyperCommand
 
@@ -28,6 +29,9 @@ class Command(TyperCommand):
         if scale not in SCALES:
             raise CommandError(f"unknown scale '{scale}'; choose one of {', '.join(SCALES)}")
         out = command_console(self.stdout)
+        if settings.PRODUCTION:
+            # The demo personas have a published password and TOTP secret.
+            raise CommandError("seed_demo plants demo logins; it refuses to run in production")
         if Agency.objects.exists():
             out.print(
                 f"The database already holds a program ({Agency.objects.count():,} "
