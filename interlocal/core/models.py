@@ -1,5 +1,6 @@
 """Geography every program needs, and the append-only audit trail."""
 
+import rules
 from django.conf import settings
 from django.db import models
 
@@ -40,6 +41,9 @@ class County(models.Model):
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def visible_to(self, user: object) -> "AuditEventQuerySet":
+        return self if rules.has_perm("audit:view", user) else self.none()
+
     def update(self, **kwargs):
         raise PermissionError("audit events are append-only; record a correcting event instead")
 

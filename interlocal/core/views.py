@@ -49,7 +49,11 @@ def _parse_day(value: str) -> datetime.date | None:
 
 @require_perm("audit:view")
 def audit_log(request: HttpRequest) -> HttpResponse:
-    events = AuditEvent.objects.select_related("actor", "organization").order_by("-seq")
+    events = (
+        AuditEvent.objects.visible_to(request.user)
+        .select_related("actor", "organization")
+        .order_by("-seq")
+    )
     actor = request.GET.get("actor", "").strip()
     object_type = request.GET.get("object_type", "").strip()
     object_id = request.GET.get("object_id", "").strip()
@@ -69,7 +73,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if date_to:
         events = events.filter(occurred_at__date__lte=date_to)
     object_types = (
-        AuditEvent.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
+        AuditEvent.objects.visible_to(request.user)
+        .order_by("object_type")
+        .values_list("object_type", flat=True)
+        .distinct()
     )
     return render(
         request,

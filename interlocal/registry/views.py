@@ -178,6 +178,7 @@ def _add_errors(form: RegistrationForm, exc: ValidationError) -> None:
 
 @require_perm("registration:submit")
 def register_done(request: HttpRequest) -> HttpResponse:
+    # Only the registration this browser session submitted (or confirmed).
     registration = (
         Registration.objects.select_related("agency")
         .filter(pk=request.session.get("registration_id", 0))
@@ -209,7 +210,8 @@ def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
 def registration_queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", Registration.Status.PENDING)
     registrations = (
-        Registration.objects.select_related("agency__state", "proposed_state")
+        Registration.objects.visible_to(request.user)
+        .select_related("agency__state", "proposed_state")
         .filter(status=status)
         .order_by("created_at")
     )
@@ -228,7 +230,10 @@ def registration_queue(request: HttpRequest) -> HttpResponse:
 @require_perm("registration:view_queue")
 def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     registration = get_object_or_404(
-        Registration.objects.select_related("agency__state", "proposed_state", "reviewed_by"), pk=pk
+        Registration.objects.visible_to(request.user).select_related(
+            "agency__state", "proposed_state", "reviewed_by"
+        ),
+        pk=pk,
     )
     evidence = (
         services.eligibility_evidence.check_501c3(registration.ein) if registration.ein else None
@@ -248,7 +253,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm("registration:decide")
 @require_POST
 def registration_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
-    registration = get_object_or_404(Registration, pk=pk)
+    registration = get_object_or_404(Registration.objects.visible_to(request.user), pk=pk)
     form = DecisionForm(request.POST)
     note = form.data.get("note", "")
     try:

@@ -680,3 +680,25 @@ def test_any_json_payload_still_verifies_after_a_reload(before: dict, after: Any
         loaded = AuditEvent.objects.get(pk=event.pk)
         assert compute_hash(loaded) == loaded.hash
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_events_appended_during_a_check_are_left_for_the_next_one(monkeypatch) -> None:
+    import interlocal.core.audit as audit_module
+
+    # given an intact chain of two events
+    write_events(2)
+    real_hash = audit_module.compute_hash
+    appended: list[int] = []
+
+    # when another request appends an event while the check is walking the chain
+    def hash_while_another_request_appends(event: AuditEvent) -> str:
+        if not appended:
+            appended.append(1)
+            write_events(1)
+        return real_hash(event)
+
+    monkeypatch.setattr(audit_module, "compute_hash", hash_while_another_request_appends)
+    # then the check reports no break (the new event is checked next time)
+    assert list(audit_module.verify_chain()) == []
+    assert AuditEvent.objects.count() == 3

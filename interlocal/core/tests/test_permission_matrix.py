@@ -75,6 +75,8 @@ def _kwargs_for(pattern: Any, agency: Agency, registration: Registration) -> dic
     keys = set(pattern.pattern.converters)
     if not keys:
         return {}
+    if keys == {"token"}:
+        return {"token": "not-a-real-token"}
     name = pattern.name
     if "registration" in name:
         return {"pk": registration.pk}
@@ -95,10 +97,10 @@ def test_every_url_enforces_its_permission(role: str, client_for, personas) -> N
     from interlocal.accounts.services import issue_api_key
 
     issue_api_key(
-        actor=personas["buyer"],
-        organization=personas["buyer"].primary_organization,
+        actor=personas["sponsor_viewer"],
+        organization=personas["sponsor_viewer"].primary_organization,
         name="matrix",
-        scopes=["agencies:read"],
+        scopes=["registrations:write"],
     )
     agency = Agency.objects.first()
     registration = Registration.objects.create(
@@ -178,25 +180,76 @@ def test_every_api_operation_for_every_role(role: str, client_for) -> None:
         assert response.status_code == expected, (role, method, path, response.content)
 
 
-@pytest.mark.django_db
-def test_every_api_write_needs_its_scope(personas, client) -> None:
+# Which scopes a key of each organization kind may carry (the written policy): enrolling
+# agencies is for the program office and the sponsors, never a supplier (participation feeds
+# its fee base); agencies and suppliers get scopes with their own features.
+API_SCOPES_BY_KIND: dict[str, set[str]] = {
+    "program_office": {"registrations:write"},
+    "sponsor": {"registrations:write"},
+    "agency": set(),
+    "supplier": set(),
+}
+
+
+def test_every_scope_gates_an_api_write_and_every_write_has_a_scope() -> None:
+    # A scope that gates nothing (the directory reads are public) would be a promise the API
+    # does not keep.
     from interlocal.accounts.models import ApiScope
+
+    writes = {scope for scope in API_EXPECTED.values() if scope is not None}
+    assert set(ApiScope.values) == writes
+
+
+def test_scopes_by_kind_is_the_written_policy() -> None:
+    from interlocal.accounts.models import SCOPES_BY_KIND
+
+    assert {kind: set(scopes) for kind, scopes in SCOPES_BY_KIND.items()} == API_SCOPES_BY_KIND
+
+
+@pytest.mark.django_db
+def test_keys_are_issued_with_exactly_the_scopes_each_organization_kind_may_hold(
+    personas,
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from interlocal.accounts.models import ApiScope, Organization
     from interlocal.accounts.services import issue_api_key
 
-    owner = personas["buyer"]
+    admin = personas["program_admin"]  # manages every organization's keys
+    granted = set()
+    for org in Organization.objects.all():
+        for scope in ApiScope.values:
+            try:
+                issue_api_key(actor=admin, organization=org, name="matrix", scopes=[scope])
+            except ValidationError:
+                continue
+            granted.add((org.kind, scope))
+    expected = {(kind, scope) for kind, scopes in API_SCOPES_BY_KIND.items() for scope in scopes}
+    assert granted == expected
+
+
+@pytest.mark.django_db
+def test_every_api_write_needs_its_scope(personas, client) -> None:
+    from interlocal.accounts.models import ApiKey, ApiScope
+    from interlocal.accounts.services import issue_api_key
+
+    owner = personas["sponsor_viewer"]
     for method, path in api_operations():
         scope = API_EXPECTED[(method, path)]
         if scope is None:
             continue
+        # A key lacking the scope: issued with it, then stored with every other scope instead
+        # (none, while registrations:write is the only one) as an older key would be.
         others = [s for s in ApiScope.values if s != scope]
         without = issue_api_key(
-            actor=owner, organization=owner.primary_organization, name="without", scopes=others
-        ).token
+            actor=owner, organization=owner.primary_organization, name="without", scopes=[scope]
+        )
+        ApiKey.objects.filter(pk=without.key.pk).update(scopes=others)
         with_scope = issue_api_key(
             actor=owner, organization=owner.primary_organization, name="with", scopes=[scope]
         ).token
         agency = Agency.objects.filter(participating_since__isnull=True).first()
-        denied = _api_call(client, method, path, agency, Authorization=f"Bearer {without}")
+        denied = _api_call(client, method, path, agency, Authorization=f"Bearer {without.token}")
         assert denied.status_code == 403 and scope in denied.json()["detail"]
         allowed = _api_call(client, method, path, agency, Authorization=f"Bearer {with_scope}")
         assert allowed.status_code in (200, 201), allowed.content

@@ -1,5 +1,6 @@
 """An agency's request to become a participating agency."""
 
+import rules
 from django.conf import settings
 from django.db import models
 
@@ -8,6 +9,10 @@ from interlocal.registry.models.agencies import Agency, AgencyType
 
 
 class RegistrationQuerySet(models.QuerySet["Registration"]):
+    def visible_to(self, user: object) -> "RegistrationQuerySet":
+        # Registrations carry contacts' names and addresses: the program office's to read.
+        return self if rules.has_perm("registration:view_queue", user) else self.none()
+
     def pending(self) -> "RegistrationQuerySet":
         return self.filter(status=Registration.Status.PENDING)
 

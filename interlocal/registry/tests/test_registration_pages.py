@@ -109,3 +109,13 @@ def test_auditor_sees_the_queue_but_cannot_decide(client_for) -> None:
     assert auditor.post(f"/office/registrations/{registration.pk}/approve/").status_code == 403
     registration.refresh_from_db()
     assert registration.status == "pending"
+
+
+def test_a_forged_form_gets_a_page_that_says_what_to_do() -> None:
+    agency = AgencyFactory()
+    response = Client(enforce_csrf_checks=True).post(
+        "/register/details/", {**FORM, "agency": agency.pk}
+    )
+    html = response.content.decode()
+    assert response.status_code == 403 and "Nothing was saved" in html
+    assert "<style" not in html  # Django's default page has inline CSS the CSP would block
