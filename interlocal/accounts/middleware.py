@@ -11,7 +11,8 @@ _EXEMPT_PREFIXES = ("/accounts/", "/static/", "/api/")
 
 
 class RequireAdminMfaMiddleware:
-    """A program administrator must enrol a TOTP authenticator before doing anything else.
+    """A program administrator (or any staff or superuser account) must enrol a TOTP
+    authenticator before doing anything else.
 
     allauth then asks for the code at every sign-in of a user who has one.
     """
@@ -24,7 +25,7 @@ class RequireAdminMfaMiddleware:
         if (
             isinstance(user, User)
             and user.is_authenticated
-            and user.has_role(Role.PROGRAM_ADMIN)
+            and (user.has_role(Role.PROGRAM_ADMIN) or user.is_staff or user.is_superuser)
             and not request.path.startswith(_EXEMPT_PREFIXES)
             and not _has_totp(user)
         ):

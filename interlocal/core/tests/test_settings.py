@@ -71,3 +71,20 @@ def test_the_suite_cannot_reach_the_internet() -> None:
 
     with socket.socket() as sock, pytest.raises(OSError, match="must work offline"):
         sock.connect(("93.184.216.34", 80))
+
+
+@pytest.mark.django_db
+def test_a_superuser_must_enrol_totp_too(client) -> None:
+    from interlocal.accounts.models import User
+
+    root = User.objects.create_superuser(email="root@example.gov", password="x")
+    client.force_login(root)
+    response = client.get("/dashboard/")
+    assert response.status_code == 302 and "/accounts/2fa/totp/activate" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_the_back_office_signs_in_through_the_one_sign_in_page(client) -> None:
+    response = client.get("/admin/login/?next=/admin/registry/agency/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/admin/registry/agency/")
