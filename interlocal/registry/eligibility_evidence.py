@@ -1,5 +1,6 @@
 """Evidence that a non-profit may take part: its EIN is an active 501(c)(3) in the IRS
-Exempt Organizations Business Master File extract the program office imported."""
+Exempt Organizations Business Master File extract the program office imported, and the latest
+import of its state still lists it (the IRS drops revoked organizations from the file)."""
 
 from dataclasses import dataclass
 
@@ -30,6 +31,19 @@ def check_501c3(ein_text: str) -> NonprofitVerdict:
                 "check the number on your IRS determination letter, or ask the program office to "
                 "verify it by hand"
             ),
+        )
+    if org.delisted_on is not None:
+        # Checked first: the stored status is the one from before the IRS dropped the row.
+        day = org.delisted_on
+        return NonprofitVerdict(
+            False,
+            ein,
+            (
+                f"{org.name} (EIN {ein[:2]}-{ein[2:]}) is no longer listed in the IRS file "
+                f"imported on {day:%B} {day.day}, {day.year}; the organization may have lost "
+                "its exemption — ask it for a current IRS determination letter"
+            ),
+            org,
         )
     if org.subsection != "03":
         return NonprofitVerdict(

@@ -549,6 +549,7 @@ def seed_demo(
         summary.participants = Agency.objects.participating().count()
         audit.record(
             actor=None,
+            actor_label="operator: manage.py seed_demo",
             verb="demo.seed",
             object_type="registry.agency",
             object_repr=f"demo program, scale {scale_name}",

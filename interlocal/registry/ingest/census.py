@@ -12,7 +12,7 @@ type of government    3         0 state … 6 U.S. government (see ``TYPE_NAMES`
 name                  15-78     Census short form ("BALDWIN" is Baldwin County)
 FIPS state            110-111
 FIPS county           112-114   blank for states
-population/enrolment  126-134   blank when unknown
+population/enrolment  126-134   blank when unknown; shorter lines are refused
 ====================  ========  ======================================================
 
 The U.S. government summary row (type 6, state 00) is skipped on purpose: it is not a
@@ -95,6 +95,13 @@ FIXED_WIDTH_COLUMNS: tuple[tuple[int, int, str], ...] = (
     (126, 134, "population"),
 )
 FIXED_WIDTH_RECORD_LENGTH = 206
+# A line must reach the end of the last field we read (see _RowBuilder._cut_short).
+_POPULATION_END = FIXED_WIDTH_COLUMNS[-1][1]  # 134
+_CUT = {
+    "fips_state": "FIPS state code",
+    "fips_county": "FIPS county code",
+    "population": "population/enrolment field (the function code for special districts)",
+}
 
 Format = Literal["fixed_width", "csv"]
 
@@ -413,16 +420,8 @@ class _RowBuilder:
                 SkippedLine(line, census_id, "U.S. government summary row (type 6), not a unit")
             )
             return
-        if record_length is not None and record_length < 111:
-            self.problem(
-                line,
-                "fips_state",
-                "",
-                f"the line is only {record_length} characters long, so the FIPS state code "
-                f"(columns 110-111) is missing; Census unit records are "
-                f"{FIXED_WIDTH_RECORD_LENGTH} characters — check the file is the Census "
-                "fixed-width unit file and was not trimmed",
-            )
+        if record_length is not None and record_length < _POPULATION_END:
+            self._cut_short(line, record_length)
             return
         census_state = census_id[:2]
         if census_state not in CENSUS_STATE_TO_FIPS:
@@ -477,6 +476,22 @@ class _RowBuilder:
         if self.problems:
             raise IngestError(self.problems, name)
         return CensusRows(self.rows, self.skipped, fmt)
+
+    def _cut_short(self, line: int, length: int) -> None:
+        # Every real record runs past column 134 (the sample weight in 146-151 is always filled,
+        # so even a right-trimmed line is longer): a shorter line was cut off, and reading it
+        # would silently lose or truncate a FIPS code or the population/function code.
+        start, end, field = next(c for c in FIXED_WIDTH_COLUMNS if c[2] in _CUT and length < c[1])
+        pad = f"; if it is really blank, pad the line with spaces to {_POPULATION_END} characters"
+        self.problem(
+            line,
+            field,
+            "",
+            f"the line is only {length} characters long, so it ends "
+            f"{'inside' if length >= start else 'before'} the {_CUT[field]} (columns "
+            f"{start}-{end}); Census unit records are {FIXED_WIDTH_RECORD_LENGTH} characters — "
+            f"check the file was not cut off{pad if field == 'population' else ''}",
+        )
 
     def _bad_id(self, line: int, census_id: str) -> None:
         label = self.labels["census_id"]

@@ -19,15 +19,23 @@ IRS currently recognises as exempt under 501(c)(3), which is what a non-profit's
 buy under a cooperative contract rests on. Status ``12`` is left out because a split-interest
 trust is not a 501(c)(3) organisation and is a funding vehicle, not a body that buys goods and
 services; the eligibility evaluator must never guess "eligible", so such an organisation goes
-to the review queue instead of passing automatically. Revoked organisations are removed from
-the EO BMF by the IRS, so a listed organisation with a counted status is current as of the
-extract date — re-import regularly. ``ACTIVE_501C3_STATUSES`` holds the rule in one place.
+to the review queue instead of passing automatically. ``ACTIVE_501C3_STATUSES`` holds the rule
+in one place.
+
+Revocation: the IRS does not flag a revoked organisation in the EO BMF, it drops the row. Each
+extract file covers whole states (``eo_de.csv`` is all of Delaware; the regional files cover
+several whole states), so importing a newer file marks every organisation of the file's states
+that the file no longer lists as *delisted* on the import day, and clears that mark when an
+organisation reappears (``registry/services/imports.py``). The eligibility check refuses a
+delisted EIN. Evidence is therefore as current as the last import of the organisation's state:
+re-import the IRS files regularly (the IRS refreshes them monthly), always as complete files —
+a file cut down to a few organisations would delist the rest of its states.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from interlocal.registry.ingest.errors import (
@@ -173,6 +181,36 @@ def parse_irs_file(source: Source, *, encoding: str | None = None) -> list[Exemp
     if problems:
         raise IngestError(problems, name)
     return rows
+
+
+def check_states_disjoint(files: Sequence[tuple[str, Sequence[ExemptOrgRow]]]) -> None:
+    """Refuse a batch in which two files list organisations of the same state.
+
+    A file stands for complete states (module doc), so two files for one state in one import
+    would each delist the other's organisations. Raises one :class:`IngestError` for the first
+    file that repeats a state, naming both files and the lines where the state first appears.
+    """
+    seen: dict[str, tuple[str, int]] = {}
+    for source, rows in files:
+        first_in_file: dict[str, int] = {}
+        for row in rows:
+            first_in_file.setdefault(row.state, row.line)
+        problems = [
+            RowProblem(
+                line,
+                "STATE",
+                state,
+                f"state '{state or '(blank)'}' is also in {seen[state][0]} (line "
+                f"{seen[state][1]}); each IRS file stands for whole states, so import one file "
+                "per state — leave one of the two files out",
+            )
+            for state, line in first_in_file.items()
+            if state in seen
+        ]
+        if problems:
+            raise IngestError(problems, source)
+        for state, line in first_in_file.items():
+            seen[state] = (source, line)
 
 
 def read_irs_csv(source: Source, *, encoding: str | None = None) -> Iterator[ExemptOrgRow]:

@@ -1,20 +1,22 @@
 """Bulk imports into the agency universe: Census government units and the IRS exempt
-organizations file. Each import is one transaction and one audit event: a bad file changes
-nothing."""
+organizations file. Each import is one transaction with one audit event per file: a bad file
+changes nothing, and several IRS files given together are imported all or not at all."""
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from interlocal.accounts.models import User
 from interlocal.core import audit
 from interlocal.core.models import County, State
 from interlocal.registry.ingest.census import GovernmentRow
 from interlocal.registry.ingest.errors import IngestError, RowProblem
-from interlocal.registry.ingest.irs import ExemptOrgRow
+from interlocal.registry.ingest.irs import ExemptOrgRow, check_states_disjoint
 from interlocal.registry.models import Agency, AgencyType, ExemptOrganization
 from interlocal.registry.models import SpecialDistrictFunction as Fn
 from interlocal.registry.normalise import normalise_name
@@ -35,10 +37,16 @@ CENSUS_TYPES = {
 # For special districts the unit file's population field holds the Census government
 # function code instead. Codes per the Census Bureau's government function classification,
 # checked against the unit names in the 2016 ASPEP unit file (52 = library systems, 63 =
-# levee/flood control, 88 = soil conservation, 98 = water and sewer boards...).
+# levee/flood control, 64 = irrigation districts such as "CORCORAN IRRIGATION DISTRICT" and
+# Arizona's "… IWDD" irrigation water delivery districts, 88 = soil conservation, 98 = water
+# and sewer boards...). Code 09 is "education (school building authorities)" in the
+# classification, but every 09 unit in the real file is a schools' insurance pool or council of
+# governments ("TULARE CO SCHOOLS SELF INSURANCE AUTH", "STARK COUNTY SCHOOLS COUNCIL"), none
+# a building authority, so 09 stays "other" rather than claiming SCHOOL_BUILDING.
 CENSUS_FUNCTIONS = {
     1: Fn.AIRPORT,
     2: Fn.CEMETERY,
+    9: Fn.OTHER,
     24: Fn.FIRE_PROTECTION,
     32: Fn.HEALTH,
     40: Fn.HOSPITAL,
@@ -50,6 +58,7 @@ CENSUS_FUNCTIONS = {
     59: Fn.NATURAL_RESOURCES,
     61: Fn.PARKS_RECREATION,
     63: Fn.FLOOD_CONTROL,
+    64: Fn.IRRIGATION,
     77: Fn.HOSPITAL,
     80: Fn.SEWER,
     81: Fn.SOLID_WASTE,
@@ -70,6 +79,10 @@ class ImportSummary:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # IRS files only: organizations of the file's states the file no longer lists (delisted),
+    # and previously delisted ones it lists again (relisted; also counted as updated).
+    delisted: int = 0
+    relisted: int = 0
     by_type: Counter[str] = field(default_factory=Counter)
     by_state: Counter[str] = field(default_factory=Counter)
 
@@ -83,6 +96,8 @@ class ImportSummary:
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
+            "delisted": self.delisted,
+            "relisted": self.relisted,
             "by_type": dict(sorted(self.by_type.items())),
             "by_state": dict(sorted(self.by_state.items())),
         }
@@ -209,6 +224,7 @@ def import_governments(
     _upsert(Agency, "census_id", upserts, summary, progress)
     audit.record(
         actor=actor,
+        actor_label="operator: manage.py import_governments",
         verb="registry.import_governments",
         object_type="registry.agency",
         object_repr=source[:300],
@@ -217,18 +233,66 @@ def import_governments(
     return summary
 
 
-@transaction.atomic
+# registry/demo/seed.py writes the demo non-profits' evidence with this source. Those rows were
+# never in an IRS file, so no IRS file can "no longer list" them: delisting leaves them alone.
+DEMO_SOURCE = "demo"
+
+
 def import_exempt_orgs(
     *,
     actor: User | None,
     rows: Iterable[ExemptOrgRow],
     source: str,
     progress: Progress | None = None,
+    today: date | None = None,
 ) -> ImportSummary:
-    """Upsert IRS EO BMF rows by EIN (a newer extract replaces an organization's status)."""
+    """Import one IRS EO BMF extract file (see :func:`import_exempt_org_files`)."""
+    return import_exempt_org_files(
+        actor=actor, files=[(source, list(rows))], progress=progress, today=today
+    )[0]
+
+
+@transaction.atomic
+def import_exempt_org_files(
+    *,
+    actor: User | None,
+    files: Sequence[tuple[str, Sequence[ExemptOrgRow]]],
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> list[ImportSummary]:
+    """Upsert IRS EO BMF extracts by EIN, all files in one transaction, one audit event each.
+
+    A newer extract replaces an organization's status. An extract covers whole states, and the
+    IRS drops revoked organizations from it, so every organization of a file's states that the
+    file does not list is marked delisted on ``today`` (the import day); one the file lists
+    again has the mark cleared. Two files for the same state in one batch are refused.
+    """
     _require_import(actor)
-    summary = ImportSummary(source=source)
-    upserts = [
+    check_states_disjoint(files)
+    day = today or timezone.localdate()
+    summaries = []
+    # Every file is upserted before any delisting, so an organization that moved from one
+    # file's state to another's is updated to its new state, not delisted from the old one.
+    for source, rows in files:
+        summary = ImportSummary(source=source)
+        summary.relisted = _count_delisted([row.ein for row in rows])
+        _upsert(ExemptOrganization, "ein", _exempt_org_upserts(rows, source), summary, progress)
+        summaries.append(summary)
+    for (source, rows), summary in zip(files, summaries, strict=True):
+        summary.delisted = _delist_missing(rows, day)
+        audit.record(
+            actor=actor,
+            actor_label="operator: manage.py import_exempt_orgs",
+            verb="registry.import_exempt_orgs",
+            object_type="registry.exemptorganization",
+            object_repr=source[:300],
+            after={**summary.as_dict(), "delisted_on": day.isoformat()},
+        )
+    return summaries
+
+
+def _exempt_org_upserts(rows: Sequence[ExemptOrgRow], source: str) -> list[UpsertRow]:
+    return [
         (
             row.ein,
             {
@@ -240,18 +304,39 @@ def import_exempt_orgs(
                 "ruling": row.ruling,
                 "ntee_code": row.ntee_cd,
                 "source": source[:200],
+                "delisted_on": None,  # listed in this file, so no longer delisted
             },
             f"501(c)({int(row.subsection)})" if row.subsection.isdigit() else row.subsection,
             row.state,
         )
         for row in rows
     ]
-    _upsert(ExemptOrganization, "ein", upserts, summary, progress)
-    audit.record(
-        actor=actor,
-        verb="registry.import_exempt_orgs",
-        object_type="registry.exemptorganization",
-        object_repr=source[:300],
-        after=summary.as_dict(),
+
+
+def _count_delisted(eins: Sequence[str]) -> int:
+    return sum(
+        ExemptOrganization.objects.filter(
+            ein__in=eins[start : start + BATCH], delisted_on__isnull=False
+        ).count()
+        for start in range(0, len(eins), BATCH)
     )
-    return summary
+
+
+def _delist_missing(rows: Sequence[ExemptOrgRow], day: date) -> int:
+    """Mark the organizations of the file's states that the file does not list; return how many."""
+    listed = {row.ein for row in rows}
+    candidates = (
+        ExemptOrganization.objects.filter(
+            state_postal__in={row.state for row in rows}, delisted_on__isnull=True
+        )
+        .exclude(source=DEMO_SOURCE)
+        .values_list("pk", "ein")
+    )
+    # The set difference is taken here, not in SQL: a state file has up to ~200,000 EINs,
+    # more than a NOT IN list should carry.
+    gone = [pk for pk, ein in candidates.iterator(chunk_size=BATCH) if ein not in listed]
+    for start in range(0, len(gone), BATCH):
+        ExemptOrganization.objects.filter(pk__in=gone[start : start + BATCH]).update(
+            delisted_on=day
+        )
+    return len(gone)

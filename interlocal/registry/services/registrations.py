@@ -101,7 +101,7 @@ def _text_errors(req: RegistrationRequest) -> dict[str, str]:
         fields["proposed_name"] = ("proposed_name", True, "your agency's legal name")
     for name, (model_field, required, label) in fields.items():
         value = getattr(req, name).strip()
-        limit = Registration._meta.get_field(model_field).max_length or 0
+        limit = getattr(Registration._meta.get_field(model_field), "max_length", None) or 0
         if required and not value:
             errors[name] = f"enter {label}"
         elif any(ord(ch) < 32 or ord(ch) == 127 for ch in value):

@@ -217,6 +217,41 @@ def test_bad_fixed_width_line_is_reported_with_line_and_field(bad_line, field, f
     assert "nothing was imported" in str(error)
 
 
+@pytest.mark.parametrize(
+    ("length", "field", "fragment"),
+    [
+        pytest.param(133, "population", "ends inside the population", id="cut-at-133"),
+        pytest.param(128, "population", "ends inside the population", id="cut-at-128"),
+        pytest.param(120, "population", "ends before the population", id="cut-at-120"),
+        pytest.param(114, "population", "ends before the population", id="cut-after-county"),
+        pytest.param(112, "fips_county", "ends inside the FIPS county code", id="cut-at-112"),
+        pytest.param(111, "fips_county", "ends before the FIPS county code", id="cut-at-111"),
+    ],
+)
+def test_line_cut_off_before_column_134_is_reported_not_read(length, field, fragment):
+    # given a Baldwin County record (population 182265 in columns 126-134) cut off early
+    cut = BALDWIN[:length]
+
+    # when the file is parsed
+    problems = problems_of(lf([ALABAMA, MOBILE, cut]))
+
+    # then the cut line is refused with its line and field instead of losing its values
+    assert [(p.line, p.field) for p in problems] == [(3, field)]
+    assert f"only {length} characters long" in problems[0].message
+    assert fragment in problems[0].message
+
+
+def test_line_that_reaches_column_134_keeps_its_population():
+    # given a record whose trailing fields after the population were trimmed away
+    trimmed = BALDWIN[:134]
+
+    # when it is parsed
+    rows = parse_census_file(lf([trimmed]))
+
+    # then nothing is lost: the population field was complete
+    assert rows[0].population == 182265
+
+
 def test_all_problems_are_collected_and_nothing_is_yielded():
     data = lf(
         [
@@ -624,6 +659,16 @@ def test_real_fixed_width_file_counts(real_fixed_rows):
     }
     assert summary["total"] == 10574
     assert [(s.line, s.census_id) for s in real_fixed_rows.skipped] == [(1, "00600000000000")]
+
+
+@pytest.mark.external_data
+@needs_data
+def test_real_file_lines_all_reach_past_the_population_field():
+    # The short-line rule refuses lines under 134 characters; real records are 205-206 long.
+    lengths = {len(line) for line in FIXED_FILE.read_text(encoding="utf-8").splitlines()}
+
+    assert min(lengths) >= 134
+    assert lengths == {205, 206}
 
 
 @pytest.mark.external_data

@@ -10,6 +10,7 @@ from interlocal.registry.ingest.errors import IngestError
 from interlocal.registry.ingest.irs import (
     ACTIVE_501C3_STATUSES,
     ExemptOrgRow,
+    check_states_disjoint,
     is_active_501c3,
     normalise_ein,
     parse_irs_file,
@@ -246,6 +247,36 @@ def test_unclosed_quote_is_reported_on_the_line_where_it_opens():
 
     assert [(p.line, p.field) for p in problems] == [(3, "NAME")]
     assert "never closed" in problems[0].message
+
+
+def _rows_in(state: str, *eins: str) -> list[ExemptOrgRow]:
+    lines = [org(ein).replace(",DE,", f",{state},") for ein in eins]
+    return parse_irs_file(as_bytes([HEADER, *lines]))
+
+
+def test_files_for_different_states_may_be_imported_together():
+    files = [("eo_de.csv", _rows_in("DE", "010561836")), ("eo_ri.csv", _rows_in("RI", "020123456"))]
+
+    check_states_disjoint(files)  # does not raise
+
+
+def test_two_files_for_one_state_are_refused_naming_both():
+    # given two extracts that both list Delaware organisations (say, two months' files)
+    files = [
+        ("eo_de.csv", _rows_in("DE", "010561836", "020123456")),
+        ("eo_ri.csv", _rows_in("RI", "030123456")),
+        ("eo_de_old.csv", _rows_in("DE", "040123456")),
+    ]
+
+    # when they are checked as one batch
+    with pytest.raises(IngestError) as caught:
+        check_states_disjoint(files)
+
+    # then the later file is named, with the line of its first Delaware row and the other file
+    error = caught.value
+    assert error.source == "eo_de_old.csv"
+    assert [(p.line, p.field, p.value) for p in error.problems] == [(2, "STATE", "DE")]
+    assert "also in eo_de.csv (line 2)" in error.problems[0].message
 
 
 # --------------------------------------------------------------------------- real IRS extracts
