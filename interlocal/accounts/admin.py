@@ -1,11 +1,29 @@
+from django import forms
 from django.contrib import admin
 
 from interlocal.accounts.models import ApiKey, Membership, Organization, User
-from interlocal.core.admin import AuditedModelAdmin, ReadOnlyAdmin
+from interlocal.core.admin import AuditedModelAdmin, AuditedTabularInline, ReadOnlyAdmin
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["organization", "role"]
+
+    def _post_clean(self) -> None:
+        # Membership.clean reads the organization; when it is missing or unknown the field
+        # already carries the error, and the model check would fail with an exception.
+        if self.has_error("organization"):
+            return
+        super()._post_clean()  # type: ignore[misc]  # Django's hook, not in the stubs
+
+
+class MembershipInline(AuditedTabularInline):
+    """Roles are assigned here. ``Membership.clean`` refuses a role the organization's kind
+    cannot hold (a supplier has no buyers); the inline form runs it and shows its message."""
+
     model = Membership
+    form = MembershipForm
     extra = 0
     raw_id_fields = ["organization"]
 

@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts, organizations and roles"
 
     def ready(self) -> None:
-        from interlocal.accounts import policies  # noqa: F401  (registers named permissions)
+        # Imported for their side effects: named permissions, and audit receivers for the
+        # account changes allauth makes (passwords, email addresses, MFA).
+        from interlocal.accounts import policies, signals  # noqa: F401

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from interlocal.accounts.models import ApiScope
@@ -10,6 +12,12 @@ class ApiKeyForm(UswdsForm):
         max_length=100,
         help_text="Where the key is used, e.g. 'ERP nightly sync'.",
     )
-    scopes = forms.MultipleChoiceField(
-        choices=ApiScope.choices, widget=forms.CheckboxSelectMultiple
-    )
+    scopes = forms.MultipleChoiceField(choices=[], widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, scopes: list[str], **kwargs: Any) -> None:
+        """``scopes``: the ones the chosen organization may hold (``scopes_for``); only those
+        are offered."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["scopes"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(scope, ApiScope(scope).label) for scope in scopes]

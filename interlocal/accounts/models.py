@@ -1,6 +1,8 @@
 """People, the organizations they act for, their roles, and organization API keys."""
 
+from collections.abc import Collection
 from functools import cached_property
+from typing import Any, Self
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
@@ -43,12 +45,27 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
     objects = EmailUserManager()  # type: ignore[misc]
+    loaded_email: str | None = None
 
     class Meta:
         ordering = ["email"]
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    @classmethod
+    def from_db(
+        cls,
+        db: str | None,
+        field_names: Collection[str],
+        values: Collection[Any],
+        **kwargs: Any,
+    ) -> Self:
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # The address as loaded, so the audit of an email change can name the old one: allauth
+        # passes none for accounts it did not create (invited, enrolled by registration).
+        instance.loaded_email = instance.__dict__.get("email")
+        return instance
 
     @cached_property
     def active_memberships(self) -> list["Membership"]:
@@ -178,9 +195,28 @@ class Membership(models.Model):
 
 
 class ApiScope(models.TextChoices):
-    AGENCIES_READ = "agencies:read", "Read the agency directory"
-    SUPPLIERS_READ = "suppliers:read", "Read the supplier directory"
-    REGISTRATIONS_WRITE = "registrations:write", "Submit registrations"
+    """What an API key lets its organization's systems do. Only writes have scopes: the
+    directory (agencies, suppliers) is public and read without a key."""
+
+    REGISTRATIONS_WRITE = "registrations:write", "Submit agency registrations"
+
+
+# Which scopes a key of each organization kind may carry. Enrolling agencies is for the program
+# office and the sponsors (a state association registering its members); a supplier may not,
+# since participation feeds its fee base. Agencies and suppliers get their own scopes (agency
+# purchasing, supplier sales reporting) when those features arrive.
+SCOPES_BY_KIND: dict[str, frozenset[str]] = {
+    OrgKind.PROGRAM_OFFICE: frozenset({ApiScope.REGISTRATIONS_WRITE}),
+    OrgKind.SPONSOR: frozenset({ApiScope.REGISTRATIONS_WRITE}),
+    OrgKind.AGENCY: frozenset(),
+    OrgKind.SUPPLIER: frozenset(),
+}
+
+
+def scopes_for(organization: "Organization") -> list[str]:
+    """The scopes a key of this organization may carry, in ``ApiScope`` order."""
+    allowed = SCOPES_BY_KIND.get(organization.kind, frozenset())
+    return [scope for scope in ApiScope.values if scope in allowed]
 
 
 class ApiKey(models.Model):
@@ -207,3 +243,16 @@ class ApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def granted_scopes(self) -> list[str]:
+        """The stored scopes the key's organization may still hold. A key stored before a scope
+        was withdrawn or limited to other organization kinds keeps the word in its row (the
+        record of what was issued) but is granted nothing by it."""
+        allowed = scopes_for(self.organization)
+        return [scope for scope in self.scopes if scope in allowed]
+
+    @property
+    def withdrawn_scopes(self) -> list[str]:
+        granted = self.granted_scopes
+        return [scope for scope in self.scopes if scope not in granted]

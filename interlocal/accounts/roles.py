@@ -20,10 +20,12 @@ class OrgKind(models.TextChoices):
     SPONSOR = "sponsor", "Sponsor"
 
 
-# A role only makes sense in some kinds of organization (a supplier has no buyers).
+# A role only makes sense in some kinds of organization (a supplier has no buyers). The auditor
+# audits the program: it reads the program-wide registration queue and audit trail, so it is
+# held only in the program office (an agency's own auditor would see every other agency).
 ROLES_BY_KIND: dict[str, set[str]] = {
     OrgKind.PROGRAM_OFFICE: {Role.PROGRAM_ADMIN, Role.AUDITOR},
-    OrgKind.AGENCY: {Role.BUYER, Role.LEAD_AGENCY_OFFICER, Role.ADVISORY_MEMBER, Role.AUDITOR},
+    OrgKind.AGENCY: {Role.BUYER, Role.LEAD_AGENCY_OFFICER, Role.ADVISORY_MEMBER},
     OrgKind.SUPPLIER: {Role.SUPPLIER_REP},
     OrgKind.SPONSOR: {Role.SPONSOR_VIEWER, Role.ADVISORY_MEMBER},
 }

@@ -8,7 +8,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from interlocal.accounts.models import ApiKey, ApiScope, Membership, Organization, User
+from interlocal.accounts.models import (
+    SCOPES_BY_KIND,
+    ApiKey,
+    ApiScope,
+    Membership,
+    Organization,
+    User,
+    scopes_for,
+)
 from interlocal.accounts.roles import ROLES_BY_KIND, OrgKind, Role
 from interlocal.core import audit
 
@@ -36,21 +44,62 @@ def _check_key_manager(actor: User, organization: Organization) -> None:
         raise PermissionDenied("you can manage API keys only for your own organization")
 
 
-@transaction.atomic
-def issue_api_key(
-    *, actor: User, organization: Organization, name: str, scopes: list[str]
-) -> IssuedKey:
-    _check_key_manager(actor, organization)
+def no_scopes_available(organization: Organization) -> str:
+    """What to tell someone whose organization may hold no API scope yet."""
+    return (
+        f"No API scopes are available to {organization} yet; supplier sales reporting and "
+        "agency purchasing scopes arrive with those features."
+    )
+
+
+def _what_to_choose(organization: Organization, allowed: list[str]) -> str:
+    if not allowed:
+        return no_scopes_available(organization)
+    return f"{organization} may choose from: {', '.join(allowed)}."
+
+
+def _who_may_hold(scope: str) -> str:
+    kinds = [kind.label.lower() for kind in OrgKind if scope in SCOPES_BY_KIND.get(kind, ())]
+    holders = " and ".join(kinds) + " organizations" if kinds else "no organization"
+    return f"{scope} is for {holders} only"
+
+
+def _check_scopes(organization: Organization, scopes: list[str]) -> None:
+    allowed = scopes_for(organization)
     unknown = sorted(set(scopes) - set(ApiScope.values))
     if unknown:
         raise ValidationError(
             {
-                "scopes": f"unknown scope(s) {', '.join(unknown)}; choose from "
-                f"{', '.join(ApiScope.values)}"
+                "scopes": f"unknown scope(s) {', '.join(unknown)}. "
+                f"{_what_to_choose(organization, allowed)}"
+            }
+        )
+    refused = sorted(set(scopes) - set(allowed))
+    if refused:
+        raise ValidationError(
+            {
+                "scopes": f"{organization} cannot hold {', '.join(refused)} "
+                f"({'; '.join(_who_may_hold(s) for s in refused)}). "
+                f"{_what_to_choose(organization, allowed)}"
             }
         )
     if not scopes:
-        raise ValidationError({"scopes": "choose at least one scope"})
+        raise ValidationError(
+            {
+                "scopes": "choose at least one scope"
+                if allowed
+                else no_scopes_available(organization)
+            }
+        )
+
+
+@transaction.atomic
+def issue_api_key(
+    *, actor: User, organization: Organization, name: str, scopes: list[str]
+) -> IssuedKey:
+    """Issue a key for an organization, with scopes its kind may hold (``SCOPES_BY_KIND``)."""
+    _check_key_manager(actor, organization)
+    _check_scopes(organization, scopes)
     if not name.strip():
         raise ValidationError({"name": "give the key a name that says where it is used"})
     limit = ApiKey._meta.get_field("name").max_length or 100
@@ -106,6 +155,10 @@ def authenticate_api_key(token: str) -> ApiKey | None:
         return None
     if not secrets.compare_digest(key.secret_hash, hash_secret(parts[2])):
         return None
+    # Callers check ``key.scopes``: narrow it to what the organization may hold today, so a key
+    # stored before a scope was withdrawn or limited (a supplier's registrations:write) grants
+    # nothing by it. The row keeps what was issued.
+    key.scopes = key.granted_scopes
     now = timezone.now()
     if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)

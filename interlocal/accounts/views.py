@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from interlocal.accounts import services
 from interlocal.accounts.forms import ApiKeyForm
+from interlocal.accounts.models import scopes_for
 from interlocal.accounts.queries import api_keys_visible_to, key_organizations
 from interlocal.core.ui import require_perm, signed_in_user
 
@@ -13,28 +14,28 @@ from interlocal.core.ui import require_perm, signed_in_user
 @require_perm("apikey:manage")
 def api_keys(request: HttpRequest) -> HttpResponse:
     organizations = key_organizations(request.user)
-    form = ApiKeyForm(request.POST or None)
-    issued = None
-    if request.method == "POST" and form.is_valid():
-        chosen = request.POST.get("organization")
-        org = (
-            next((o for o in organizations if str(o.pk) == chosen), None)
-            if chosen
-            else (organizations[0] if organizations else None)
-        )
-        if org is None:
+    chosen = request.POST.get("organization") or request.GET.get("organization")
+    if chosen:
+        organization = next((o for o in organizations if str(o.pk) == chosen), None)
+        if organization is None:
             raise PermissionDenied("you cannot manage API keys for that organization")
+    else:
+        organization = organizations[0] if organizations else None
+    allowed = scopes_for(organization) if organization is not None else []
+    form = ApiKeyForm(request.POST or None, scopes=allowed)
+    issued = None
+    if request.method == "POST" and organization is not None and form.is_valid():
         try:
             issued = services.issue_api_key(
                 actor=signed_in_user(request),
-                organization=org,
+                organization=organization,
                 name=form.cleaned_data["name"],
                 scopes=form.cleaned_data["scopes"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            form = ApiKeyForm()
+            form = ApiKeyForm(scopes=allowed)
     return render(
         request,
         "accounts/api_keys.html",
@@ -42,6 +43,12 @@ def api_keys(request: HttpRequest) -> HttpResponse:
             "form": form,
             "issued": issued,
             "organizations": organizations,
+            "organization": organization,
+            "no_scopes": (
+                services.no_scopes_available(organization)
+                if organization is not None and not allowed
+                else ""
+            ),
             "keys": api_keys_visible_to(request.user),
         },
     )

@@ -4,7 +4,7 @@ from typing import Any
 
 import rules
 
-from interlocal.accounts.roles import Role
+from interlocal.accounts.roles import OrgKind, Role
 
 
 def _role(role: str) -> Any:
@@ -21,7 +21,24 @@ is_buyer = _role(Role.BUYER)
 is_supplier_rep = _role(Role.SUPPLIER_REP)
 is_sponsor_viewer = _role(Role.SPONSOR_VIEWER)
 is_advisory_member = _role(Role.ADVISORY_MEMBER)
-is_auditor = _role(Role.AUDITOR)
+
+
+@rules.predicate(name=f"has_role:{Role.AUDITOR}")
+def is_auditor(user: Any) -> bool:
+    """An auditor of the program: the role counts only in the program office.
+
+    ``ROLES_BY_KIND`` already refuses the role elsewhere; this holds as well for a membership
+    row written around it (a fixture, a database edit), because the auditor reads the
+    program-wide queue and audit trail.
+    """
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and any(
+            m.role == Role.AUDITOR and m.organization.kind == OrgKind.PROGRAM_OFFICE
+            for m in user.active_memberships
+        )
+    )
 
 
 @rules.predicate

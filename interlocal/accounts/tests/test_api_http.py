@@ -1,13 +1,13 @@
-"""API keys over HTTP: ``POST /api/v1/registrations`` needs a key with ``registrations:write``;
-the directory is public."""
+"""API keys over HTTP: ``POST /api/v1/registrations`` needs a key with ``registrations:write``,
+which only program-office and sponsor keys may carry; the directory is public."""
 
 import json
 
 import pytest
 from django.test import Client
 
-from interlocal.accounts.models import ApiScope
-from interlocal.accounts.services import issue_api_key, revoke_api_key
+from interlocal.accounts.models import ApiKey, ApiScope
+from interlocal.accounts.services import hash_secret, issue_api_key, revoke_api_key
 from interlocal.registry.models import Registration
 from tests.factories import AgencyFactory
 
@@ -18,6 +18,18 @@ def _key(user, scopes):
     return issue_api_key(
         actor=user, organization=user.primary_organization, name="integration", scopes=scopes
     )
+
+
+def _stored_key(organization, scopes, secret="s" * 43):
+    """A key row as an earlier release stored it, bypassing today's scope rules."""
+    ApiKey.objects.create(
+        organization=organization,
+        name="issued before the rule",
+        prefix="0ldkey01",
+        secret_hash=hash_secret(secret),
+        scopes=scopes,
+    )
+    return f"il_0ldkey01_{secret}"
 
 
 def _payload(agency, **changes):
@@ -58,26 +70,42 @@ def test_without_a_key_registration_is_refused_with_401(personas, agency):
 
 @pytest.mark.django_db
 def test_a_key_without_the_write_scope_gets_403_naming_the_scope(personas, agency):
-    # given a key that may only read the directory
-    issued = _key(personas["buyer"], [ApiScope.AGENCIES_READ, ApiScope.SUPPLIERS_READ])
+    # given a sponsor key stored by an earlier release with only the withdrawn agencies:read
+    token = _stored_key(personas["sponsor_viewer"].primary_organization, ["agencies:read"])
 
     # when it is used to register
-    response = _post(_payload(agency), issued.token)
+    response = _post(_payload(agency), token)
 
-    # then 403, the message names the scope needed, and nothing is saved
+    # then 403, the message names the scope needed and that the key has none, and nothing is
+    # saved
     assert response.status_code == 403
     detail = response.json()["detail"]
     assert "registrations:write" in detail
-    assert "agencies:read" in detail  # what the key does have
+    assert "it has: none" in detail
+    assert Registration.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_supplier_key_stored_with_the_write_scope_cannot_enrol_agencies(personas, agency):
+    # given a supplier key that an earlier release let carry registrations:write (a supplier's
+    # fees grow with participation, so it may not enrol agencies)
+    token = _stored_key(personas["supplier_rep"].primary_organization, ["registrations:write"])
+
+    # when it is used to register an agency
+    response = _post(_payload(agency), token)
+
+    # then 403 naming the scope, and nothing is saved
+    assert response.status_code == 403
+    assert "registrations:write" in response.json()["detail"]
     assert Registration.objects.count() == 0
 
 
 @pytest.mark.django_db
 def test_a_revoked_key_gets_401(personas, agency):
     # given a key with the right scope that has been revoked
-    buyer = personas["buyer"]
-    issued = _key(buyer, [ApiScope.REGISTRATIONS_WRITE])
-    revoke_api_key(actor=buyer, key=issued.key)
+    holder = personas["sponsor_viewer"]
+    issued = _key(holder, [ApiScope.REGISTRATIONS_WRITE])
+    revoke_api_key(actor=holder, key=issued.key)
 
     # when it is used
     response = _post(_payload(agency), issued.token)
@@ -90,7 +118,7 @@ def test_a_revoked_key_gets_401(personas, agency):
 @pytest.mark.django_db
 def test_a_forged_token_gets_401(personas, agency):
     # given a real key's prefix with a made-up secret
-    issued = _key(personas["buyer"], [ApiScope.REGISTRATIONS_WRITE])
+    issued = _key(personas["sponsor_viewer"], [ApiScope.REGISTRATIONS_WRITE])
     forged = f"il_{issued.key.prefix}_{'x' * 43}"
 
     # when it is used
@@ -104,7 +132,7 @@ def test_a_forged_token_gets_401(personas, agency):
 @pytest.mark.django_db
 def test_a_good_key_registers_an_existing_agency_as_pending(personas, agency):
     # given a key with registrations:write and an agency that does not participate yet
-    issued = _key(personas["buyer"], [ApiScope.REGISTRATIONS_WRITE])
+    issued = _key(personas["sponsor_viewer"], [ApiScope.REGISTRATIONS_WRITE])
     assert not agency.is_participating
 
     # when a valid registration is posted
@@ -126,7 +154,7 @@ def test_a_good_key_registers_an_existing_agency_as_pending(personas, agency):
 @pytest.mark.django_db
 def test_a_refused_registration_is_422_listing_the_field_and_saves_nothing(personas, agency):
     # given a good key and a payload that does not accept the participation terms
-    issued = _key(personas["buyer"], [ApiScope.REGISTRATIONS_WRITE])
+    issued = _key(personas["sponsor_viewer"], [ApiScope.REGISTRATIONS_WRITE])
     before = Registration.objects.count()
 
     # when it is posted
@@ -145,7 +173,7 @@ def test_a_refused_registration_is_422_listing_the_field_and_saves_nothing(perso
 @pytest.mark.django_db
 def test_a_payload_missing_required_fields_is_422_and_saves_nothing(personas, agency):
     # given a good key and a payload without the contact's name
-    issued = _key(personas["buyer"], [ApiScope.REGISTRATIONS_WRITE])
+    issued = _key(personas["sponsor_viewer"], [ApiScope.REGISTRATIONS_WRITE])
     payload = _payload(agency)
     del payload["contact_name"]
 

@@ -1,4 +1,5 @@
-"""Organization API keys at the service layer: issuing, storing, authenticating, revoking."""
+"""Organization API keys at the service layer: issuing, storing, authenticating, revoking, and
+which scopes each kind of organization may hold."""
 
 import datetime
 import hashlib
@@ -9,11 +10,19 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from interlocal.accounts.models import ApiKey, ApiScope, Organization
-from interlocal.accounts.services import authenticate_api_key, issue_api_key, revoke_api_key
+from interlocal.accounts.models import SCOPES_BY_KIND, ApiKey, ApiScope, Organization
+from interlocal.accounts.roles import OrgKind
+from interlocal.accounts.services import (
+    authenticate_api_key,
+    hash_secret,
+    issue_api_key,
+    revoke_api_key,
+)
 from interlocal.core.models import AuditEvent
 
 TOKEN_SHAPE = re.compile(r"^il_(?P<prefix>[0-9a-f]{8})_(?P<secret>[A-Za-z0-9_-]{40,})$")
+# The persona whose organization (a sponsor association) may hold registrations:write.
+HOLDER = "sponsor_viewer"
 
 
 def _org_of(user) -> Organization:
@@ -22,7 +31,7 @@ def _org_of(user) -> Organization:
     return org
 
 
-def _issue(user, *, scopes=(ApiScope.AGENCIES_READ,), name="ERP nightly sync", org=None):
+def _issue(user, *, scopes=(ApiScope.REGISTRATIONS_WRITE,), name="ERP nightly sync", org=None):
     return issue_api_key(
         actor=user, organization=org or _org_of(user), name=name, scopes=list(scopes)
     )
@@ -34,33 +43,47 @@ def _secret_of(token: str) -> str:
     return match["secret"]
 
 
+def _stored_key(organization: Organization, scopes: list[str], secret: str = "s" * 43) -> str:
+    """A key row as an earlier release stored it (before a scope was withdrawn or limited to
+    some organization kinds), bypassing issue_api_key; returns its token."""
+    prefix = "0ld" + format(ApiKey.objects.count(), "05x")
+    ApiKey.objects.create(
+        organization=organization,
+        name="issued before the rule",
+        prefix=prefix,
+        secret_hash=hash_secret(secret),
+        scopes=scopes,
+    )
+    return f"il_{prefix}_{secret}"
+
+
 # --- issuing ----------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
 def test_issued_token_has_the_documented_shape_and_names_the_stored_key(personas):
-    # given a buyer
-    buyer = personas["buyer"]
+    # given a sponsor viewer
+    holder = personas[HOLDER]
 
-    # when they issue a key
-    issued = _issue(buyer, scopes=[ApiScope.REGISTRATIONS_WRITE, ApiScope.AGENCIES_READ])
+    # when they issue a key, naming its scope twice
+    issued = _issue(holder, scopes=[ApiScope.REGISTRATIONS_WRITE, "registrations:write"])
 
     # then the token is il_<prefix>_<secret>, its prefix is the stored key's, and the key
-    # belongs to the buyer's organization with the scopes asked for (sorted, deduplicated)
+    # belongs to the sponsor's organization with the scope asked for (deduplicated)
     match = TOKEN_SHAPE.match(issued.token)
     assert match, issued.token
     key = ApiKey.objects.get(pk=issued.key.pk)
     assert match["prefix"] == key.prefix
-    assert key.organization == _org_of(buyer)
-    assert key.scopes == ["agencies:read", "registrations:write"]
-    assert key.created_by == buyer
+    assert key.organization == _org_of(holder)
+    assert key.scopes == ["registrations:write"]
+    assert key.created_by == holder
     assert key.revoked_at is None and key.last_used_at is None
 
 
 @pytest.mark.django_db
 def test_only_a_sha256_hash_of_the_secret_is_stored_anywhere(personas):
     # given a key just issued
-    issued = _issue(personas["buyer"])
+    issued = _issue(personas[HOLDER])
     secret = _secret_of(issued.token)
 
     # when we read back what the database holds for the key
@@ -82,11 +105,11 @@ def test_only_a_sha256_hash_of_the_secret_is_stored_anywhere(personas):
 
 @pytest.mark.django_db
 def test_each_issue_gets_a_new_prefix_and_secret(personas):
-    # given one buyer
-    buyer = personas["buyer"]
+    # given one sponsor viewer
+    holder = personas[HOLDER]
 
     # when they issue two keys
-    first, second = _issue(buyer, name="one"), _issue(buyer, name="two")
+    first, second = _issue(holder, name="one"), _issue(holder, name="two")
 
     # then nothing is shared between the two tokens
     assert first.key.prefix != second.key.prefix
@@ -99,23 +122,31 @@ def test_each_issue_gets_a_new_prefix_and_secret(personas):
     ("name", "scopes", "field", "words"),
     [
         ("sync", ["agencies:write"], "scopes", "agencies:write"),
-        ("sync", ["agencies:read", "admin"], "scopes", "admin"),
+        ("sync", ["registrations:write", "admin"], "scopes", "admin"),
+        ("sync", ["agencies:read"], "scopes", "unknown scope(s) agencies:read"),
         ("sync", [], "scopes", "at least one scope"),
-        ("", ["agencies:read"], "name", "name"),
-        ("   ", ["agencies:read"], "name", "name"),
+        ("", ["registrations:write"], "name", "name"),
+        ("   ", ["registrations:write"], "name", "name"),
     ],
-    ids=["unknown-scope", "one-unknown-among-known", "no-scopes", "empty-name", "blank-name"],
+    ids=[
+        "unknown-scope",
+        "one-unknown-among-known",
+        "withdrawn-read-scope",
+        "no-scopes",
+        "empty-name",
+        "blank-name",
+    ],
 )
 def test_bad_requests_are_refused_with_a_field_message_and_nothing_saved(
     personas, name, scopes, field, words
 ):
-    # given a buyer and no keys yet
-    buyer = personas["buyer"]
+    # given a sponsor viewer and no keys yet
+    holder = personas[HOLDER]
     assert ApiKey.objects.count() == 0
 
     # when they ask for a key with a bad name or bad scopes
     with pytest.raises(ValidationError) as excinfo:
-        _issue(buyer, name=name, scopes=scopes)
+        _issue(holder, name=name, scopes=scopes)
 
     # then the error is attached to the offending field and says what is wrong
     messages = excinfo.value.message_dict
@@ -127,12 +158,12 @@ def test_bad_requests_are_refused_with_a_field_message_and_nothing_saved(
 
 @pytest.mark.django_db
 def test_an_overlong_name_is_refused_with_a_field_message(personas):
-    # given a buyer and no keys yet
-    buyer = personas["buyer"]
+    # given a sponsor viewer and no keys yet
+    holder = personas[HOLDER]
 
     # when they ask for a key whose name is longer than the column
     with pytest.raises(ValidationError) as excinfo:
-        _issue(buyer, name="x" * 101)
+        _issue(holder, name="x" * 101)
 
     # then the name field says so, and nothing is saved
     assert "name" in excinfo.value.message_dict
@@ -140,34 +171,137 @@ def test_an_overlong_name_is_refused_with_a_field_message(personas):
 
 
 @pytest.mark.django_db
-def test_unknown_scope_message_lists_the_scopes_that_exist(personas):
-    # given a buyer
+def test_unknown_scope_message_lists_the_scopes_the_organization_may_choose(personas):
+    # given a sponsor viewer
+    holder = personas[HOLDER]
+
     # when they ask for a scope that does not exist
     with pytest.raises(ValidationError) as excinfo:
-        _issue(personas["buyer"], scopes=["everything"])
+        _issue(holder, scopes=["everything"])
 
-    # then the message tells them which scopes they may choose
+    # then the message names the organization and the scopes it may choose
     message = " ".join(excinfo.value.message_dict["scopes"])
-    for scope in ApiScope.values:
-        assert scope in message
+    assert f"{_org_of(holder)} may choose from: registrations:write" in message
+
+
+# --- which organizations may hold which scopes ------------------------------------------------
+
+
+def test_the_written_scope_policy():
+    # the directory is public, so no read scope exists; enrolling agencies is for the program
+    # office and the sponsors; agencies and suppliers hold nothing yet
+    assert ApiScope.values == ["registrations:write"]
+    written = {
+        OrgKind.PROGRAM_OFFICE: {"registrations:write"},
+        OrgKind.SPONSOR: {"registrations:write"},
+        OrgKind.AGENCY: set(),
+        OrgKind.SUPPLIER: set(),
+    }
+    assert written == SCOPES_BY_KIND
+    assert set(SCOPES_BY_KIND) == set(OrgKind)
 
 
 @pytest.mark.django_db
-def test_a_member_cannot_issue_keys_for_another_organization(personas):
-    # given a buyer and the supplier's organization
+@pytest.mark.parametrize("role", ["supplier_rep", "buyer", "lead_agency_officer"])
+def test_agencies_and_suppliers_cannot_give_themselves_registrations_write(personas, role):
+    # given a member of a supplier or an agency
+    member = personas[role]
+    org = _org_of(member)
+
+    # when they ask for a key that may enrol agencies for their own organization
+    with pytest.raises(ValidationError) as excinfo:
+        _issue(member, scopes=[ApiScope.REGISTRATIONS_WRITE])
+
+    # then it is refused on the scopes field, saying who may hold the scope and that nothing is
+    # available to them yet; nothing is stored or audited
+    message = " ".join(excinfo.value.message_dict["scopes"])
+    assert f"{org} cannot hold registrations:write" in message
+    assert "program office and sponsor organizations only" in message
+    assert f"No API scopes are available to {org} yet" in message
+    assert ApiKey.objects.count() == 0
+    assert not AuditEvent.objects.filter(verb="apikey.issue").exists()
+
+
+@pytest.mark.django_db
+def test_an_organization_with_no_scopes_is_told_so_rather_than_to_choose_one(personas):
+    # given a buyer, whose agency may hold no scope yet
     buyer = personas["buyer"]
+
+    # when they ask for a key with no scope
+    with pytest.raises(ValidationError) as excinfo:
+        _issue(buyer, scopes=[])
+
+    # then the message says plainly that nothing is available, not "choose at least one"
+    message = " ".join(excinfo.value.message_dict["scopes"])
+    assert message.startswith(f"No API scopes are available to {_org_of(buyer)} yet")
+    assert "at least one" not in message
+
+
+@pytest.mark.django_db
+def test_the_program_admin_cannot_give_a_supplier_registrations_write_either(personas):
+    # given the program administrator, who manages every organization's keys
+    admin = personas["program_admin"]
     supplier_org = _org_of(personas["supplier_rep"])
 
-    # when the buyer issues a key for the supplier
-    # then it is refused and nothing is stored
-    with pytest.raises(PermissionDenied):
-        _issue(buyer, org=supplier_org)
+    # when they issue a registrations:write key for a supplier
+    # then the rule holds for them too: it is about the organization, not who asks
+    with pytest.raises(ValidationError) as excinfo:
+        _issue(admin, org=supplier_org)
+    assert f"{supplier_org} cannot hold" in " ".join(excinfo.value.message_dict["scopes"])
     assert not ApiKey.objects.filter(organization=supplier_org).exists()
 
 
 @pytest.mark.django_db
+def test_a_supplier_key_stored_with_registrations_write_before_the_rule_grants_nothing(personas):
+    # given a supplier key stored with registrations:write by an earlier release
+    supplier_org = _org_of(personas["supplier_rep"])
+    token = _stored_key(supplier_org, ["registrations:write"])
+
+    # when it is presented
+    key = authenticate_api_key(token)
+
+    # then it still identifies the supplier (and is marked as used), but carries no scope;
+    # the stored row keeps what was issued
+    assert key is not None and key.organization == supplier_org
+    assert key.scopes == []
+    stored = ApiKey.objects.get(pk=key.pk)
+    assert stored.scopes == ["registrations:write"]
+    assert stored.granted_scopes == [] and stored.withdrawn_scopes == ["registrations:write"]
+    assert stored.last_used_at is not None
+
+
+@pytest.mark.django_db
+def test_a_withdrawn_read_scope_is_dropped_and_the_write_scope_kept(personas):
+    # given a sponsor key stored with a read scope that no longer exists and the write scope
+    token = _stored_key(_org_of(personas[HOLDER]), ["agencies:read", "registrations:write"])
+
+    # when it is presented
+    key = authenticate_api_key(token)
+
+    # then only the scope the sponsor may hold is granted
+    assert key is not None
+    assert key.scopes == ["registrations:write"]
+
+
+# --- who may issue ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_member_cannot_issue_keys_for_another_organization(personas):
+    # given a buyer and the sponsor's organization (which may hold registrations:write)
+    buyer = personas["buyer"]
+    sponsor_org = _org_of(personas["sponsor_viewer"])
+
+    # when the buyer issues a key for the sponsor
+    # then it is refused as a matter of membership, and nothing is stored
+    with pytest.raises(PermissionDenied):
+        _issue(buyer, org=sponsor_org)
+    assert not ApiKey.objects.filter(organization=sponsor_org).exists()
+
+
+@pytest.mark.django_db
 def test_an_auditor_cannot_issue_keys_even_for_their_own_organization(personas):
-    # given the auditor, a member of the program office
+    # given the auditor, a member of the program office (which may hold registrations:write)
     auditor = personas["auditor"]
     office = _org_of(auditor)
 
@@ -179,33 +313,34 @@ def test_an_auditor_cannot_issue_keys_even_for_their_own_organization(personas):
 
 
 @pytest.mark.django_db
-def test_the_program_admin_issues_keys_for_any_organization(personas):
-    # given the program administrator and the supplier's organization
+def test_the_program_admin_issues_keys_for_any_organization_that_may_hold_the_scope(personas):
+    # given the program administrator and a sponsor's organization
     admin = personas["program_admin"]
-    supplier_org = _org_of(personas["supplier_rep"])
+    sponsor_org = _org_of(personas["sponsor_viewer"])
 
-    # when they issue a key for the supplier and one for their own office
-    for_supplier = _issue(admin, org=supplier_org)
+    # when they issue a key for the sponsor and one for their own office
+    for_sponsor = _issue(admin, org=sponsor_org)
     for_office = _issue(admin, org=_org_of(admin))
 
-    # then both keys exist in the right organizations and work
-    assert for_supplier.key.organization == supplier_org
+    # then both keys exist in the right organizations and work with their scope
+    assert for_sponsor.key.organization == sponsor_org
     assert for_office.key.organization == _org_of(admin)
-    assert authenticate_api_key(for_supplier.token) == for_supplier.key
+    assert authenticate_api_key(for_sponsor.token) == for_sponsor.key
+    assert authenticate_api_key(for_office.token).scopes == ["registrations:write"]
 
 
 @pytest.mark.django_db
 def test_issuing_is_audited_without_the_secret(personas):
-    # given a buyer
-    buyer = personas["buyer"]
+    # given a sponsor viewer
+    holder = personas[HOLDER]
 
     # when they issue a key
-    issued = _issue(buyer, scopes=[ApiScope.REGISTRATIONS_WRITE])
+    issued = _issue(holder, scopes=[ApiScope.REGISTRATIONS_WRITE])
 
     # then one 'apikey.issue' event names the actor, organization, key, prefix and scopes
     event = AuditEvent.objects.get(verb="apikey.issue")
-    assert event.actor == buyer
-    assert event.organization == _org_of(buyer)
+    assert event.actor == holder
+    assert event.organization == _org_of(holder)
     assert event.object_id == str(issued.key.pk)
     assert event.after == {
         "name": "ERP nightly sync",
@@ -220,7 +355,7 @@ def test_issuing_is_audited_without_the_secret(personas):
 @pytest.mark.django_db
 def test_a_good_token_authenticates_and_records_when_it_was_used(personas):
     # given a key never used
-    issued = _issue(personas["buyer"])
+    issued = _issue(personas[HOLDER])
     before = timezone.now()
 
     # when its token is presented
@@ -228,7 +363,7 @@ def test_a_good_token_authenticates_and_records_when_it_was_used(personas):
 
     # then the key is returned with its organization, and last_used_at is stored
     assert key == issued.key
-    assert key.organization == _org_of(personas["buyer"])
+    assert key.organization == _org_of(personas[HOLDER])
     stored = ApiKey.objects.get(pk=issued.key.pk).last_used_at
     assert stored is not None
     assert before <= stored <= timezone.now()
@@ -237,7 +372,7 @@ def test_a_good_token_authenticates_and_records_when_it_was_used(personas):
 @pytest.mark.django_db
 def test_last_used_at_moves_forward_on_a_later_use(personas):
     # given a key last used two hours ago
-    issued = _issue(personas["buyer"])
+    issued = _issue(personas[HOLDER])
     long_ago = timezone.now() - datetime.timedelta(hours=2)
     ApiKey.objects.filter(pk=issued.key.pk).update(last_used_at=long_ago)
 
@@ -252,7 +387,7 @@ def test_last_used_at_moves_forward_on_a_later_use(personas):
 @pytest.mark.django_db
 def test_surrounding_whitespace_in_the_header_value_is_tolerated(personas):
     # given a token copied with a trailing newline
-    issued = _issue(personas["buyer"])
+    issued = _issue(personas[HOLDER])
 
     # when it is presented
     # then it still authenticates
@@ -262,12 +397,12 @@ def test_surrounding_whitespace_in_the_header_value_is_tolerated(personas):
 @pytest.mark.django_db
 def test_a_revoked_key_no_longer_authenticates(personas):
     # given a key that worked
-    buyer = personas["buyer"]
-    issued = _issue(buyer)
+    holder = personas[HOLDER]
+    issued = _issue(holder)
     assert authenticate_api_key(issued.token) is not None
 
     # when it is revoked
-    revoke_api_key(actor=buyer, key=issued.key)
+    revoke_api_key(actor=holder, key=issued.key)
 
     # then the same token is refused
     assert authenticate_api_key(issued.token) is None
@@ -276,7 +411,7 @@ def test_a_revoked_key_no_longer_authenticates(personas):
 @pytest.mark.django_db
 def test_a_wrong_secret_with_a_real_prefix_is_refused(personas):
     # given a real key
-    issued = _issue(personas["buyer"])
+    issued = _issue(personas[HOLDER])
     secret = _secret_of(issued.token)
 
     # when someone presents its prefix with another secret (same length, one character off)
@@ -320,7 +455,7 @@ def test_a_wrong_secret_with_a_real_prefix_is_refused(personas):
 )
 def test_malformed_tokens_are_refused(personas, make_token):
     # given a real key
-    issued = _issue(personas["buyer"])
+    issued = _issue(personas[HOLDER])
     secret = _secret_of(issued.token)
 
     # when a malformed variant of its token is presented
@@ -332,8 +467,8 @@ def test_malformed_tokens_are_refused(personas, make_token):
 
 @pytest.mark.django_db
 def test_a_key_of_an_inactive_organization_is_refused(personas):
-    # given a working key of the buyer's organization
-    issued = _issue(personas["buyer"])
+    # given a working key of the sponsor's organization
+    issued = _issue(personas[HOLDER])
     assert authenticate_api_key(issued.token) is not None
 
     # when the organization is deactivated
@@ -348,14 +483,14 @@ def test_a_key_of_an_inactive_organization_is_refused(personas):
 
 @pytest.mark.django_db
 def test_revocation_is_recorded_and_audited_once(personas):
-    # given a buyer's key
-    buyer = personas["buyer"]
-    issued = _issue(buyer)
+    # given a sponsor's key
+    holder = personas[HOLDER]
+    issued = _issue(holder)
 
-    # when the buyer revokes it with a reason, then revokes it again
-    revoke_api_key(actor=buyer, key=issued.key, reason="laptop lost")
+    # when the sponsor viewer revokes it with a reason, then revokes it again
+    revoke_api_key(actor=holder, key=issued.key, reason="laptop lost")
     first_revoked_at = ApiKey.objects.get(pk=issued.key.pk).revoked_at
-    revoke_api_key(actor=buyer, key=ApiKey.objects.get(pk=issued.key.pk))
+    revoke_api_key(actor=holder, key=ApiKey.objects.get(pk=issued.key.pk))
 
     # then the key is revoked, the second call changed nothing, and one event records it
     assert first_revoked_at is not None
@@ -363,8 +498,8 @@ def test_revocation_is_recorded_and_audited_once(personas):
     events = list(AuditEvent.objects.filter(verb="apikey.revoke"))
     assert len(events) == 1
     event = events[0]
-    assert event.actor == buyer
-    assert event.organization == _org_of(buyer)
+    assert event.actor == holder
+    assert event.organization == _org_of(holder)
     assert event.object_id == str(issued.key.pk)
     assert event.reason == "laptop lost"
     assert event.before == {"revoked_at": None}
@@ -373,8 +508,8 @@ def test_revocation_is_recorded_and_audited_once(personas):
 
 @pytest.mark.django_db
 def test_a_member_of_another_organization_cannot_revoke_a_key(personas):
-    # given the buyer's key
-    issued = _issue(personas["buyer"])
+    # given the sponsor's key
+    issued = _issue(personas[HOLDER])
 
     # when the supplier representative tries to revoke it
     # then it is refused and nothing changes
@@ -386,13 +521,29 @@ def test_a_member_of_another_organization_cannot_revoke_a_key(personas):
 
 @pytest.mark.django_db
 def test_the_program_admin_can_revoke_any_organizations_key(personas):
-    # given the buyer's key
-    issued = _issue(personas["buyer"])
+    # given the sponsor's key
+    issued = _issue(personas[HOLDER])
 
     # when the program administrator revokes it
-    revoke_api_key(actor=personas["program_admin"], key=issued.key, reason="agency request")
+    revoke_api_key(actor=personas["program_admin"], key=issued.key, reason="sponsor request")
 
     # then it is revoked and refused
     assert ApiKey.objects.get(pk=issued.key.pk).revoked_at is not None
     assert authenticate_api_key(issued.token) is None
     assert AuditEvent.objects.get(verb="apikey.revoke").actor == personas["program_admin"]
+
+
+@pytest.mark.django_db
+def test_a_supplier_can_still_revoke_a_key_stored_before_the_rule(personas):
+    # given a supplier key stored with registrations:write by an earlier release
+    rep = personas["supplier_rep"]
+    token = _stored_key(_org_of(rep), ["registrations:write"])
+    key = ApiKey.objects.get(organization=_org_of(rep))
+
+    # when the supplier representative revokes it
+    revoke_api_key(actor=rep, key=key, reason="no longer allowed")
+
+    # then it is revoked, audited, and the token is refused
+    assert ApiKey.objects.get(pk=key.pk).revoked_at is not None
+    assert AuditEvent.objects.get(verb="apikey.revoke").actor == rep
+    assert authenticate_api_key(token) is None

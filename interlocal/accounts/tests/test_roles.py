@@ -42,6 +42,9 @@ def _fresh(user: User) -> User:
         (OrgKind.SUPPLIER, Role.PROGRAM_ADMIN),
         (OrgKind.AGENCY, Role.PROGRAM_ADMIN),
         (OrgKind.AGENCY, Role.SUPPLIER_REP),
+        (OrgKind.AGENCY, Role.AUDITOR),
+        (OrgKind.SUPPLIER, Role.AUDITOR),
+        (OrgKind.SPONSOR, Role.AUDITOR),
         (OrgKind.SPONSOR, Role.BUYER),
         (OrgKind.PROGRAM_OFFICE, Role.SUPPLIER_REP),
         (OrgKind.PROGRAM_OFFICE, Role.BUYER),
@@ -160,6 +163,55 @@ def test_add_membership_refuses_a_role_the_organization_kind_cannot_have(persona
         )
     assert "role" in excinfo.value.message_dict
     assert not Membership.objects.filter(user=newcomer).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", [OrgKind.AGENCY, OrgKind.SUPPLIER, OrgKind.SPONSOR])
+def test_the_auditor_role_is_given_only_in_the_program_office(personas, kind):
+    # given an organization outside the program office and a newcomer
+    org = _org(kind)
+    newcomer = UserFactory()
+
+    # when the program administrator tries to make the newcomer its auditor
+    # then it is refused on the role field: an auditor reads the program-wide queue and audit
+    # trail, so the role belongs to the program office
+    with pytest.raises(ValidationError) as excinfo:
+        add_membership(
+            actor=personas["program_admin"], user=newcomer, organization=org, role=Role.AUDITOR
+        )
+    assert "role" in excinfo.value.message_dict
+    assert not Membership.objects.filter(user=newcomer).exists()
+
+
+@pytest.mark.django_db
+def test_an_auditor_row_written_in_an_agency_grants_no_oversight(personas):
+    # given a person with an auditor membership in an agency, written around the rules (a
+    # fixture, a database edit), and the program office's auditor
+    agency_org = personas["buyer"].primary_organization
+    person = UserFactory()
+    Membership.objects.create(user=person, organization=agency_org, role=Role.AUDITOR)
+    person = _fresh(person)
+    assert person.has_role(Role.AUDITOR)
+
+    # when their permissions are checked
+    # then the agency "auditor" reads neither the registration queue nor the audit trail,
+    # while the program office's auditor does
+    for permission in ("registration:view_queue", "audit:view"):
+        assert not person.has_perm(permission), permission
+        assert _fresh(personas["auditor"]).has_perm(permission), permission
+
+
+@pytest.mark.django_db
+def test_an_auditor_at_an_agency_and_the_program_office_keeps_oversight(personas):
+    # given the program office's auditor, who also holds a stray auditor row at an agency
+    auditor = personas["auditor"]
+    Membership.objects.create(
+        user=auditor, organization=personas["buyer"].primary_organization, role=Role.AUDITOR
+    )
+
+    # when their permissions are checked
+    # then the program-office membership still counts
+    assert _fresh(auditor).has_perm("audit:view")
 
 
 @pytest.mark.django_db
