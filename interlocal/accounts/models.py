@@ -184,6 +184,8 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} at {self.organization}"
 
     def clean(self) -> None:
+        if self.organization_id is None:
+            return  # the form reports the missing organization itself
         allowed = ROLES_BY_KIND.get(self.organization.kind, set())
         if self.role not in allowed:
             raise ValidationError(
