@@ -209,6 +209,9 @@ def browser(django_db_setup) -> Iterator["Browser"]:
             )
             yield chromium
             chromium.close()
+            # The loop's context has connections of its own: close them here, or PostgreSQL
+            # cannot drop the test database at the end ("being accessed by other users").
+            connections.close_all()
     finally:
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
