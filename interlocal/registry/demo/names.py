@@ -1,7 +1,8 @@
 """Fictional but realistic US public-entity names for the demo agency universe.
 
-Every name is built from the word lists below (written for this project, not copied from any
-gazetteer) with a ``random.Random`` the caller passes in, so the same seed gives the same names.
+Every name is built from the word lists in ``words.py`` (written for this project, not copied
+from any gazetteer) with a ``random.Random`` the caller passes in, so the same seed gives the
+same names.
 ``StateNamer`` guarantees that names are unique within (state, agency type): on a collision it
 draws again, then puts a direction or "New"/"Upper"/"Lower" before the place, and as a last
 resort a number after it. Numbered kinds ("... Drainage District No. 7") take their numbers
@@ -25,110 +26,32 @@ import unicodedata
 from collections.abc import Callable, Sequence
 
 from interlocal.registry.demo.calibration import State
-
-
-def _wl(text: str) -> tuple[str, ...]:
-    """A comma-separated word list, duplicates dropped, order kept."""
-    return tuple(dict.fromkeys(w.strip() for w in text.split(",") if w.strip()))
-
-
-def _codes(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-SURNAMES = _wl("""
-Washington, Adams, Jefferson, Madison, Monroe, Jackson, Van Buren, Harrison, Tyler, Polk,
-Taylor, Fillmore, Pierce, Buchanan, Lincoln, Johnson, Grant, Hayes, Garfield, Arthur,
-Cleveland, McKinley, Roosevelt, Taft, Wilson, Harding, Coolidge, Hoover, Truman, Boone, Clark,
-Lewis, Crockett, Houston, Austin, Pike, Fremont, Carson, Bridger, Marion, Greene, Wayne, Knox,
-Putnam, Warren, Montgomery, Hamilton, Franklin, Morgan, Marshall, Clay, Calhoun, Webster,
-Benton, Douglas, Logan, Perry, Decatur, Lafayette, Pulaski, Sumner, Hancock, Henry, Randolph,
-Shelby, Sevier, Robertson, Bowie, Travis, Fannin, Lamar, Burnet, Hale, Kearney, Custer,
-Sheridan, Sherman, Meade, Thomas, Jasper, Crawford, Fayette, Mercer, Armstrong, Butler, Fulton,
-Hardin, Harlan, Hopkins, Porter, Ross, Scott, Stark, Stokes, Sullivan, Tipton, Todd, Harmon,
-Bradford, Whitfield, Ashby, Caldwell, Carver, Colby, Dalton, Easton, Fairbanks, Garrison,
-Hadley, Hollis, Kendall, Langley, Mayfield, Merritt, Norwood, Pembroke, Prescott, Radford,
-Sheldon, Stanton, Thornton, Upton, Wakefield, Weston, Whitman, Winslow, Yates, Baxter, Barlow,
-Bingham, Brewster, Calloway, Chandler, Cooper, Davenport, Dunbar, Ellis, Emerson, Fletcher,
-Foster, Gaines, Gibson, Goodwin, Hardy, Hawkins, Hayden, Holt, Howell, Hubbard, Ingram,
-Jennings, Keller, Kirby, Lowell, Lyman, Mason, Maxwell, Nash, Newell, Osborne, Parker, Payne,
-Perkins, Pratt, Quincy, Ramsey, Reed, Rollins, Russell, Sawyer, Slater, Spencer, Stafford,
-Sutton, Tanner, Thayer, Tucker, Vance, Walker, Wheeler, Whitney, Wilder, Woodward, Wright,
-Abbott, Ainsworth, Alden, Ames, Atwood, Bancroft, Barton, Belden, Bishop, Blair, Bowen, Boyd,
-Brooks, Burke, Burton, Camden, Carlisle, Carroll, Chase, Cody, Conway, Cowan, Dawson, Dayton,
-Denton, Dixon, Dorsey, Drake, Dudley, Dunn, Eaton, Elliott, Ferris, Fisher, Ford, Fowler,
-Gilbert, Glover, Gordon, Graham, Graves, Griffin, Hall, Hammond, Harper, Hart, Hastings, Hays,
-Hobart, Holland, Hudson, Hunt, Irving, Jewett, Kent, Kimball, Kingsley, Lane, Lawrence, Lyon,
-Mann, Mitchell, Moore, Morris, Morton, Nelson, Newton, Nichols, Norris, Oliver, Otis, Page,
-Palmer, Parsons, Peck, Phelps, Pickens, Preston, Quinn, Rankin, Ray, Rice, Riley, Rowe, Rusk,
-Sargent, Seward, Sharp, Sims, Swift, Terry, Tracy, Turner, Tuttle, Wade, Wallace, Ward, Watts,
-Wells, Whitaker, Willis, Audubon, Bartlett, Beckett, Blaine, Brady, Brandt, Calvert, Cass,
-Clinton, Corbin, Crane, Darby, Delaney, Eldridge, Fenwick, Fielding, Fitch, Gale, Gentry,
-Grayson, Halsey, Hendricks, Hollister, Hutchins, Jarvis, Kerr, Lamont, Landry, Lockhart,
-Mackey, Marlow, Monroe, Nolan, Ogden, Pemberton, Pryor, Redding, Sampson, Shaw, Sinclair,
-Stoddard, Talbot, Tillman, Tolliver, Underwood, Vail, Vaughn, Waverly, Whiting, Winfield
-""")
-JOIN_HEADS = _wl("""
-Cedar, Oak, Pine, Maple, Elm, Willow, Ash, Birch, Spring, Rock, Stone, Clear, Green, Fair,
-Glen, Brook, Mill, River, Lake, Bear, Eagle, Fox, Deer, Elk, Red, White, Black, Silver, Gold,
-High, Long, Wood, Hazel, Holly, Bell, Marsh, Star, Moss, Fern, Rose, Bridge, Wheat, Clover,
-Brent, Cran, Dun, Hart, Kings, Lang, Rich, Whit, North, South, East, West, Middle, New, Bloom,
-Plain, Spring, Sunny, Sand, Shel, Wal, Win, Ed, Al, Ken, Har, Chester, Bran, Em, Lin, Mar
-""")
-JOIN_TAILS = _wl("""
-brook, field, ville, ton, wood, dale, burg, port, ford, view, crest, haven, land, mont, ridge,
-side, water, well, worth, bury, by, ham, stead, wick, ley, more, mouth, dell, gate, vale
-""")
-SPACED_HEADS = _wl("""
-Cedar, Oak, Pine, Maple, Elm, Willow, Birch, Spring, Rock, Stone, Clear, Green, Fair, Mill,
-River, Bear, Eagle, Fox, Deer, Elk, Red, White, Black, Silver, Golden, Cherry, Apple, Walnut,
-Hickory, Chestnut, Laurel, Poplar, Cypress, Magnolia, Spruce, Juniper, Sycamore, Aspen,
-Cottonwood, Buffalo, Hawk, Crane, Heron, Beaver, Otter, Wolf, Turkey, Quail, Pleasant, Prairie,
-Meadow, Broad, Mountain, Forest, Sandy, Salt, Iron, Copper, Crystal, Sugar, Honey, Pebble,
-Shady, Misty, Windy, Rocky, Grand, Summit, Granite, Flint, Pearl, Cotton, Orchard, Pecan,
-Olive, Hidden, Twin, Big, Little, Cold, Deep, Still, Round, Hope, Liberty, Union, Harmony,
-Concord, Unity, Blue, Lone, Rolling, Crooked, Muddy, Swan, Pigeon, Raven, Wild, Stony, Indigo
-""")
-SPACED_TAILS = _wl("""
-Falls, Springs, Ridge, Creek, Valley, Heights, Park, Grove, Hills, Lake, Point, Harbor, Bluff,
-Junction, Crossing, Prairie, Meadows, Landing, Hollow, Mills, Fork, Bend, Center, City,
-Plains, Rapids, Shores, Gap, Run, Station, Woods, Flats, Cove, Bay, Lakes, Corners, Glen,
-Knoll, Brook, Ford, Pines, Oaks, Terrace, Island
-""")
-WEST_TAILS = _wl("Mesa, Canyon, Butte, Gulch, Wells, Peak, Basin, Flat, Draw, Rim")
-SURNAME_FORMS = _wl("""
-{}ville, {}ton, {}burg, {}town, {}field, Fort {}, Mount {}, Port {}, New {}, {} City,
-{} Springs, {} Heights, {} Center, {} Junction, {} Mills, {}, Lake {}, {} Grove, {} Park
-""")
-SAINTS_M = _wl("""
-Marcos, Rafael, Lorenzo, Benito, Jacinto, Isidro, Ramon, Felipe, Gabriel, Andres, Mateo,
-Pablo, Tomas, Carlos, Martin, Simon, Lucas, Joaquin, Miguel, Esteban
-""")
-SAINTS_F = _wl("Rosa, Clara, Lucia, Elena, Teresa, Paula, Inez, Rita, Isabel, Margarita, Marta")
-SPANISH_F = _wl("Loma, Vista, Mesa, Sierra, Laguna, Playa, Alameda, Cuesta, Colina")
-SPANISH_M = _wl("Rio, Arroyo, Valle, Paso, Puerto, Cerro, Llano, Ojo, Campo")
-ADJ_F = _wl("Verde, Alta, Linda, Grande, Blanca, Bonita, Seca, Hermosa, Dorada, Vieja, Azul")
-ADJ_M = _wl("Verde, Alto, Lindo, Grande, Blanco, Bonito, Seco, Hermoso, Dorado, Viejo, Claro")
-LOS_LAS = _wl("""
-Los Alamos, Los Robles, Los Pinos, Los Olivos, Los Arcos, Los Molinos, Los Cerritos,
-Las Palmas, Las Flores, Las Lomas, Las Piedras, Las Brisas, Las Colinas, Las Rocas
-""")
-DEL = _wl("Mar, Sol, Norte, Rio, Valle, Oro, Monte, Lago")
-SPANISH_SHARE = {"NM": 35, "CA": 25, "AZ": 22, "TX": 15, "CO": 12, "NV": 12, "FL": 8}
-WEST = _codes("AZ CA CO ID MT NM NV OR UT WA WY")
-TOWNSHIP_COMMON = _wl("""
-Union, Liberty, Center, Franklin, Jackson, Washington, Harrison, Pleasant, Richland, Fairview,
-Salem, Clinton, Madison, Jefferson, Lincoln, Greene, Perry, Monroe, Marion, Green, Wayne,
-Pleasant Valley, Mount Pleasant, Plainfield, Lake, Sherman, Grant, Scott, Butler, Morgan, Elk,
-Eden, Hope, Harmony, Concord, Independence, Freedom, Prairie, Rock Creek, Cedar, Oak Grove,
-Pine, Maple Grove, Walnut, Hickory, Bloomfield, Springfield, Fairfield, Greenfield, Richfield,
-Westfield, Northfield, Sugar Creek, Spring Creek, Mill Creek, Deer Creek, Lakeview, Riverside
-""")
-DISAMBIGUATORS = ("North", "South", "East", "West", "New", "Upper", "Lower", "Central")
-
-TOWN_STATES = _codes("CT ME MA NH RI VT NY WI")
-VILLAGE_STATES = _codes("NY OH MI IL WI NE MO NM VT LA MD TX FL")
-COUNTYWIDE_SCHOOL_STATES = _codes("AL FL GA KY LA MS SC TN WV NV UT MD VA NC")
+from interlocal.registry.demo.words import (
+    ADJ_F,
+    ADJ_M,
+    COUNTYWIDE_SCHOOL_STATES,
+    DEL,
+    DISAMBIGUATORS,
+    JOIN_HEADS,
+    JOIN_TAILS,
+    LOS_LAS,
+    SAINTS_F,
+    SAINTS_M,
+    SPACED_HEADS,
+    SPACED_TAILS,
+    SPANISH_F,
+    SPANISH_M,
+    SPANISH_SHARE,
+    SURNAME_FORMS,
+    SURNAMES,
+    TOWN_STATES,
+    TOWNSHIP_COMMON,
+    VILLAGE_STATES,
+    WEST,
+    WEST_TAILS,
+    codes,
+    word_list,
+)
 
 Templates = tuple[tuple[str, int], ...]
 
@@ -289,22 +212,22 @@ _PRIVATE_COLLEGE_TEMPLATES: Templates = (
     ("{X} School of Nursing", 4), ("{P}-{Q} College", 3), ("{X} Bible College", 2),
     ("{X} Conservatory of Music", 2), ("{P} School of Law", 1), ("{X} Wesleyan University", 2),
 )  # fmt: skip
-SAINTS = _wl("""
+SAINTS = word_list("""
 Joseph, Mary, Francis, John, Thomas, Anne, Catherine, Benedict, Augustine, Vincent, Ambrose,
 Anselm, Norbert, Scholastica, Edward, Michael, Leo, Gregory, Bonaventure, Rose, Elizabeth,
 Teresa, Clare, Jerome, Patrick, Bernard, Martin, Dominic, Ignatius, Agnes
 """)
 REGIONS = ("Northern", "Southern", "Eastern", "Western", "Central", "Northwest", "Southeast")
-COMMONWEALTHS = _codes("KY MA PA VA")
+COMMONWEALTHS = codes("KY MA PA VA")
 
-_COMPANY_BRANDS = _wl("""
+_COMPANY_BRANDS = word_list("""
 Summit, Keystone, Pinnacle, Liberty, Heritage, Frontier, Patriot, Meridian, Beacon, Cardinal,
 Evergreen, Horizon, Sterling, Apex, Granite, Ironwood, Bluewater, Crestline, Northstar,
 Redwood, Tri-County, Great Lakes, Gulf Coast, Midwest, Pacific, Atlantic, Capitol, Allied,
 United, Premier, Continental, Blue Ridge, Prairie, Cornerstone, Landmark, Trailhead, Copperline,
 Harborview, Silverline, Oakmont, Eastgate, Westfield, Lakeshore, Bayside, Stonebridge, Clearpath
 """)
-_COMPANY_TRADES = _wl("""
+_COMPANY_TRADES = word_list("""
 Office Supply, Fleet Services, Janitorial Supply, Technology Solutions, Furniture,
 Industrial Supply, Roofing, Playground Equipment, Water Works, Electrical Supply, Traffic Safety,
 Uniform, Public Safety Equipment, Facility Services, Data Systems, Lighting, HVAC Services,
@@ -315,7 +238,7 @@ Athletic Equipment, Auto Parts, Tire, Environmental Services, Laboratory Supply
 _COMPANY_FORMS = ("{} Co.", "{}, Inc.", "{}, LLC", "{} Corporation", "{} Group", "{} Company")
 
 _SLUG = re.compile(r"[^a-z0-9]+")
-_STOPWORDS = _codes("of the and & at for no. no")
+_STOPWORDS = codes("of the and & at for no. no")
 # The words that say what kind of municipality a name is; a name never carries one twice.
 _MUNICIPAL_WORD = re.compile(r"\b(?:City|Town|Village|Borough|Township)\b")
 

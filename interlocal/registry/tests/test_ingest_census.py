@@ -16,8 +16,8 @@ from interlocal.registry.ingest.census import (
     read_census_csv,
     read_census_fixed_width,
     summarise,
-    title_case,
 )
+from interlocal.registry.ingest.census_names import title_case
 from interlocal.registry.ingest.errors import MAX_SHOWN, IngestError, RowProblem
 
 DATA_DIR = (Path(__file__).resolve().parents[3] / ".." / "shared" / "data").resolve()
