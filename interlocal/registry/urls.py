@@ -14,6 +14,11 @@ urlpatterns = [
     path("register/done/", views.register_done, name="register_done"),
     path("register/confirm/<str:token>/", views.register_confirm, name="register_confirm"),
     path("office/registrations/", views.registration_queue, name="registration_queue"),
+    path(
+        "media/certifications/<path:name>",
+        views.certification_evidence,
+        name="certification_evidence",
+    ),
     path("office/registrations/<int:pk>/", views.registration_detail, name="registration_detail"),
     path(
         "office/registrations/<int:pk>/approve/",

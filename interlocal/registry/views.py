@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -295,4 +295,14 @@ def governance(request: HttpRequest) -> HttpResponse:
                 "agency__agency_type", "agency__name"
             ),
         },
+    )
+
+
+@require_perm("certification:evidence")
+def certification_evidence(request: HttpRequest, name: str) -> FileResponse:
+    """A certificate's evidence file, for the program office and auditors only (the link the
+    back office shows points here; only files that belong to a certification are served)."""
+    certification = get_object_or_404(Certification, evidence=f"certifications/{name}")
+    return FileResponse(
+        certification.evidence.open("rb"), as_attachment=True, filename=name.rsplit("/", 1)[-1]
     )

@@ -28,6 +28,7 @@ EXPECTED: dict[str, set[str]] = {
     "registration:view_queue": {"program_admin", "auditor"},
     "registration:decide": {"program_admin"},
     "registry:import": {"program_admin"},
+    "certification:evidence": {"program_admin", "auditor"},
     "apikey:manage": SIGNED_IN - {"auditor"},
 }
 
@@ -71,12 +72,16 @@ def test_rules_grant_exactly_the_expected_roles(permission: str, personas: dict)
     assert granted == EXPECTED[permission]
 
 
-def _kwargs_for(pattern: Any, agency: Agency, registration: Registration) -> dict[str, Any]:
+def _kwargs_for(
+    pattern: Any, agency: Agency, registration: Registration, evidence: str = ""
+) -> dict[str, Any]:
     keys = set(pattern.pattern.converters)
     if not keys:
         return {}
     if keys == {"token"}:
         return {"token": "not-a-real-token"}
+    if keys == {"name"}:
+        return {"name": evidence}
     name = pattern.name
     if "registration" in name:
         return {"pk": registration.pk}
@@ -93,8 +98,18 @@ def _kwargs_for(pattern: Any, agency: Agency, registration: Registration) -> dic
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", [ANON, *ROLES])
-def test_every_url_enforces_its_permission(role: str, client_for, personas) -> None:
+def test_every_url_enforces_its_permission(
+    role: str, client_for, personas, settings, tmp_path
+) -> None:
+    from django.core.files.base import ContentFile
+
     from interlocal.accounts.services import issue_api_key
+    from tests.factories import CertificationFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    certification = CertificationFactory()
+    certification.evidence.save("matrix-evidence.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    evidence = certification.evidence.name.removeprefix("certifications/")
 
     issue_api_key(
         actor=personas["sponsor_viewer"],
@@ -114,7 +129,7 @@ def test_every_url_enforces_its_permission(role: str, client_for, personas) -> N
     client = client_for(None if role == ANON else role)
     failures = []
     for name, pattern in project_urls():
-        url = reverse(name, kwargs=_kwargs_for(pattern, agency, registration))
+        url = reverse(name, kwargs=_kwargs_for(pattern, agency, registration, evidence))
         allowed = role in EXPECTED[pattern.callback.required_permission]
         # POST-only views answer 405 to GET when allowed; what matters is they never grant.
         response = client.get(url)

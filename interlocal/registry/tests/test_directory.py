@@ -154,3 +154,21 @@ def test_api_registration_is_audited_under_the_key_and_its_organization(client, 
     assert event.actor is None and event.organization == org
     assert event.actor_label == f"API key {issued.key.prefix}… ({org})"
     assert event.request_id == response["X-Request-ID"]
+
+
+def test_certification_evidence_is_served_to_the_office_only(
+    client_for, settings, tmp_path
+) -> None:
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    certification = CertificationFactory()
+    certification.evidence.save("wbe-letter.pdf", ContentFile(b"%PDF-1.4 letter"), save=True)
+    url = "/media/" + certification.evidence.name
+    response = client_for("auditor").get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 letter"
+    assert client_for("supplier_rep").get(url).status_code == 403
+    # only files that belong to a certification are served, never an arbitrary path
+    (tmp_path / "certifications" / "secret.txt").write_text("no")
+    assert client_for("auditor").get("/media/certifications/secret.txt").status_code == 404
