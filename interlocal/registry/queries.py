@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from interlocal.core import search
 from interlocal.registry.models import Agency, Certification, Registration, Sponsor, Supplier
 from interlocal.registry.normalise import normalise_domain, normalise_name
 
@@ -23,8 +24,9 @@ def search_agencies(
     if text.isdigit() and len(text) == 14:
         qs = qs.filter(census_id=text)
     elif text:
-        for word in normalise_name(text).split():
-            qs = qs.filter(search_name__contains=word)
+        qs = search.matching(
+            qs, table="registry_agency", column="search_name", words=normalise_name(text).split()
+        )
     if state:
         qs = qs.filter(state__postal=state.upper())
     if agency_type:

@@ -1,0 +1,45 @@
+"""Word search behind one small interface: SQLite FTS5 or PostgreSQL full-text search.
+
+A search matches rows whose indexed text has every query word as the start of one of its words
+(any order): "lake ridge isd" finds "Lake Ridge Independent School District" once the caller
+has normalised both sides the same way. Each searchable table has its index created by a
+migration (``registry.0004_full_text_search`` for agencies); other databases fall back to
+``LIKE``, which finds the same rows more slowly.
+"""
+
+import re
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+_WORD = re.compile(r"[a-z0-9]+")
+# Tables with a full-text index, and the column it covers. Table and column names in the SQL
+# below come only from here; the user's words are parameters, reduced to [a-z0-9] first.
+INDEXED = {"registry_agency": "search_name"}
+
+
+def matching(queryset: QuerySet, *, table: str, column: str, words: list[str]) -> QuerySet:
+    """``queryset`` narrowed to rows of ``table`` whose ``column`` holds every word as a prefix."""
+    if INDEXED.get(table) != column:
+        raise ValueError(f"{table}.{column} has no full-text index; add it to INDEXED")
+    words = [w for word in words for w in _WORD.findall(word.lower())]
+    if not words:
+        return queryset
+    vendor = connection.vendor
+    if vendor == "sqlite":
+        query = " ".join(f'"{w}"*' for w in words)
+        sql = f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s"  # noqa: S608
+        ids = RawSQL(sql, [query])  # noqa: S611
+    elif vendor == "postgresql":
+        query = " & ".join(f"{w}:*" for w in words)
+        sql = (
+            f"SELECT id FROM {table} WHERE to_tsvector('simple', {column}) "  # noqa: S608
+            "@@ to_tsquery('simple', %s)"
+        )
+        ids = RawSQL(sql, [query])  # noqa: S611
+    else:
+        for word in words:
+            queryset = queryset.filter(**{f"{column}__contains": word})
+        return queryset
+    return queryset.filter(pk__in=ids)
