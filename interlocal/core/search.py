@@ -8,6 +8,7 @@ migration (``registry.0004_full_text_search`` for agencies); other databases fal
 """
 
 import re
+from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -19,7 +20,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 INDEXED = {"registry_agency": "search_name"}
 
 
-def matching(queryset: QuerySet, *, table: str, column: str, words: list[str]) -> QuerySet:
+def matching[QS: QuerySet[Any]](queryset: QS, *, table: str, column: str, words: list[str]) -> QS:
     """``queryset`` narrowed to rows of ``table`` whose ``column`` holds every word as a prefix."""
     if INDEXED.get(table) != column:
         raise ValueError(f"{table}.{column} has no full-text index; add it to INDEXED")
