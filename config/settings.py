@@ -211,7 +211,7 @@ if PRODUCTION or os.environ.get("EMAIL_HOST"):
 else:
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "BACKEND": "interlocal.core.mail.ReadableFileBackend",
             "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
         }
     }

@@ -88,3 +88,17 @@ def test_the_back_office_signs_in_through_the_one_sign_in_page(client) -> None:
     response = client.get("/admin/login/?next=/admin/registry/agency/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=/admin/registry/agency/")
+
+
+def test_development_mail_files_keep_links_whole(tmp_path) -> None:
+    from django.core.mail import EmailMessage
+
+    from interlocal.core.mail import ReadableFileBackend
+
+    link = "http://127.0.0.1:8000/register/confirm/" + "x" * 120 + "/"
+    backend = ReadableFileBackend(file_path=str(tmp_path))
+    backend.send_messages(
+        [EmailMessage("Confirm", f"Open:\n\n    {link}\n", "a@b.gov", ["c@d.gov"])]
+    )
+    (written,) = tmp_path.iterdir()
+    assert link in written.read_text()
