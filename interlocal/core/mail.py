@@ -16,4 +16,4 @@ class ReadableFileBackend(EmailBackend):
             f"Subject: {message.subject}\nFrom: {message.from_email}\n"
             f"To: {', '.join(message.to)}\n\n{message.body}\n" + "-" * 79 + "\n"
         )
-        self.stream.write(text.encode())
+        self.stream.write(text.encode())  # type: ignore[arg-type]  # opened in binary mode
