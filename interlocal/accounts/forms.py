@@ -3,16 +3,17 @@ from typing import Any
 from django import forms
 
 from interlocal.accounts.models import ApiScope
-from interlocal.core.forms import UswdsForm
 
 
-class ApiKeyForm(UswdsForm):
+class ApiKeyForm(forms.Form):
     name = forms.CharField(
         label="Key name",
         max_length=100,
         help_text="Where the key is used, e.g. 'ERP nightly sync'.",
     )
-    scopes = forms.MultipleChoiceField(choices=[], widget=forms.CheckboxSelectMultiple)
+    scopes = forms.MultipleChoiceField(
+        choices=[], widget=forms.CheckboxSelectMultiple(attrs={"class": "usa-checkbox__input"})
+    )
 
     def __init__(self, *args: Any, scopes: list[str], **kwargs: Any) -> None:
         """``scopes``: the ones the chosen organization may hold (``scopes_for``); only those

@@ -17,6 +17,7 @@ from interlocal.accounts.models import (
     User,
     scopes_for,
 )
+from interlocal.accounts.queries import key_organizations
 from interlocal.accounts.roles import ROLES_BY_KIND, OrgKind, Role
 from interlocal.core import audit
 
@@ -38,9 +39,7 @@ class IssuedKey:
 def _check_key_manager(actor: User, organization: Organization) -> None:
     if actor.has_role(Role.PROGRAM_ADMIN):
         return
-    if not actor.has_perm("apikey:manage") or organization not in actor.organizations_with(
-        *[r for r in Role if r != Role.AUDITOR]
-    ):
+    if organization not in key_organizations(actor):
         raise PermissionDenied("you can manage API keys only for your own organization")
 
 

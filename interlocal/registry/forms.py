@@ -1,6 +1,5 @@
 from django import forms
 
-from interlocal.core.forms import UswdsForm
 from interlocal.core.models import State
 from interlocal.registry.models import AgencyType, CertificationKind
 
@@ -9,7 +8,7 @@ def _state_choices() -> list[tuple[str, str]]:
     return [("", "All states")] + [(s.postal, s.name) for s in State.objects.order_by("name")]
 
 
-class DirectoryFilterForm(UswdsForm):
+class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label="Name or Census ID", required=False, max_length=100)
     state = forms.ChoiceField(required=False, choices=_state_choices)
     agency_type = forms.ChoiceField(
@@ -22,7 +21,7 @@ class DirectoryFilterForm(UswdsForm):
     )
 
 
-class SupplierFilterForm(UswdsForm):
+class SupplierFilterForm(forms.Form):
     q = forms.CharField(label="Company name", required=False, max_length=100)
     certification = forms.ChoiceField(
         label="Certification in force",
@@ -31,7 +30,7 @@ class SupplierFilterForm(UswdsForm):
     )
 
 
-class RegistrationForm(UswdsForm):
+class RegistrationForm(forms.Form):
     """Step 2 of registration: the contact and the signature (the agency comes from step 1)."""
 
     proposed_name = forms.CharField(
@@ -59,9 +58,3 @@ class RegistrationForm(UswdsForm):
         required=True,
     )
     signed_name = forms.CharField(label="Type your name to sign", max_length=150)
-
-
-class DecisionForm(UswdsForm):
-    note = forms.CharField(
-        label="Note or reason", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )

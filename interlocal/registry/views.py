@@ -13,9 +13,8 @@ from interlocal.core.ui import (
     require_perm,
     signed_in_user,
 )
-from interlocal.registry import queries, services
+from interlocal.registry import eligibility_evidence, queries, services
 from interlocal.registry.forms import (
-    DecisionForm,
     DirectoryFilterForm,
     RegistrationForm,
     SupplierFilterForm,
@@ -235,15 +234,12 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    evidence = (
-        services.eligibility_evidence.check_501c3(registration.ein) if registration.ein else None
-    )
+    evidence = eligibility_evidence.check_501c3(registration.ein) if registration.ein else None
     return render(
         request,
         "registry/registration_detail.html",
         {
             "registration": registration,
-            "form": DecisionForm(),
             "evidence": evidence,
             "domain": queries.domain_evidence(registration),
         },
@@ -254,8 +250,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def registration_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     registration = get_object_or_404(Registration.objects.visible_to(request.user), pk=pk)
-    form = DecisionForm(request.POST)
-    note = form.data.get("note", "")
+    note = request.POST.get("note", "")
     try:
         if decision == "approve":
             services.approve_registration(

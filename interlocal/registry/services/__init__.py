@@ -1,7 +1,6 @@
 """Every write to the registry. Each function is atomic, checks permission, and writes its
 audit event in the same transaction."""
 
-from interlocal.registry import eligibility_evidence
 from interlocal.registry.services.imports import import_exempt_orgs, import_governments
 from interlocal.registry.services.registrations import (
     RegistrationRequest,
@@ -16,7 +15,6 @@ __all__ = [
     "RegistrationRequest",
     "approve_registration",
     "confirm_registration_email",
-    "eligibility_evidence",
     "enroll_agency",
     "import_exempt_orgs",
     "import_governments",
