@@ -30,11 +30,13 @@ node_modules/.installed: package.json package-lock.json
 deps: $(VENV)/.installed node_modules/.installed
 
 # Debian's Chromium for the browser tests (never `playwright install`).
+# Debian's chromium drives the browser tests; poppler-utils' pdftotext reads back the PDFs the
+# program writes.
 chromium:
-	@command -v chromium >/dev/null || { \
-		echo "Installing Debian's chromium for browser tests"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-		|| { echo "Could not install chromium: run 'apt-get install chromium' as root"; exit 1; }; }
+	@{ command -v chromium && command -v pdftotext; } >/dev/null || { \
+		echo "Installing Debian's chromium and poppler-utils for the tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null) \
+		|| { echo "Could not install them: run 'apt-get install chromium poppler-utils' as root"; exit 1; }; }
 
 demo: deps
 	$(PY) manage.py migrate --noinput -v0

@@ -43,6 +43,15 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 PROGRAM_NAME = os.environ.get("PROGRAM_NAME", "Interlocal Cooperative Purchasing Program")
 # The public address of this deployment, for links in emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The Advisory Board's vote: how many members must vote, and the share of approving votes
+# (among those not abstaining) that carries it. Copied onto each review round when it opens.
+ADVISORY_QUORUM = int(os.environ.get("ADVISORY_QUORUM", "3"))
+ADVISORY_MAJORITY_PERCENT = int(os.environ.get("ADVISORY_MAJORITY_PERCENT", "50"))
+# OCDS identifiers: the prefix registered for this program (the default is a placeholder).
+OCDS_PREFIX = os.environ.get("OCDS_PREFIX", "ocds-interlocal")
+# The licence the program publishes its open data under (a URL, e.g. a Public Domain
+# Dedication); packages name it when set.
+OCDS_LICENSE = os.environ.get("OCDS_LICENSE", "")
 
 INSTALLED_APPS = [
     "interlocal.core.apps.ProgramOfficeAdminConfig",
@@ -61,6 +70,10 @@ INSTALLED_APPS = [
     "interlocal.core",
     "interlocal.accounts",
     "interlocal.registry",
+    "interlocal.solicitations",
+    "interlocal.agreements",
+    "interlocal.eligibility",
+    "interlocal.opendata",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,7 @@
 """factory-boy factories for tests. Geography comes from the migrations (real FIPS codes)."""
 
 import datetime
+from typing import TYPE_CHECKING
 
 import factory
 from allauth.mfa.totp.internal.auth import TOTP
@@ -9,6 +10,9 @@ from interlocal.accounts.models import Membership, Organization, User
 from interlocal.accounts.roles import OrgKind, Role
 from interlocal.core.models import County, State
 from interlocal.registry.models import Agency, AgencyType, Certification, Sponsor, Supplier
+
+if TYPE_CHECKING:
+    from interlocal.agreements.models import Agreement
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
@@ -125,3 +129,50 @@ def make_personas() -> dict[str, User]:
         role.value: member(UserFactory(email=f"{role.value}@example.gov"), org, role)
         for role, org in plan.items()
     }
+
+
+def advisory_board(size: int = 3) -> list[User]:
+    """Advisory Board members able to vote, each at an agency of their own."""
+    members = []
+    for i in range(size):
+        agency = AgencyFactory(name=f"Advisory Agency {i}")
+        organization = organization_for(OrgKind.AGENCY, agency=agency)
+        members.append(member(UserFactory(), organization, Role.ADVISORY_MEMBER))
+    return members
+
+
+def supplier_rep(name: str = "") -> User:
+    """A supplier representative for a new supplier."""
+    supplier = SupplierFactory(**({"legal_name": name} if name else {}))
+    organization = organization_for(OrgKind.SUPPLIER, supplier=supplier)
+    return member(UserFactory(), organization, Role.SUPPLIER_REP)
+
+
+def agreement(**overrides: object) -> "Agreement":
+    """A master agreement without a solicitation (as migrated from before the program's
+    records), 3 years from 2026-01-01 with two 1-year renewal options and the default fee."""
+    from interlocal.agreements.models import Agreement, FeeSchedule
+    from interlocal.agreements.services import term_end
+    from interlocal.agreements.services.terms import add_renewal_options
+
+    effective = overrides.pop("effective_on", datetime.date(2026, 1, 1))
+    months = overrides.pop("initial_term_months", 36)
+    end = term_end(effective, months)  # type: ignore[arg-type]
+    values: dict[str, object] = {
+        "number": f"MA-{Agreement.objects.count() + 1:04d}",
+        "title": "Office supplies",
+        "lead_agency": AgencyFactory(name="Harmon County Purchasing", agency_type="county"),
+        "supplier": SupplierFactory(),
+        "scope": "goods",
+        "description": "Office supplies and paper",
+        "cooperative_clause": "Any public agency may use this agreement.",
+        "effective_on": effective,
+        "initial_term_months": months,
+        "initial_term_ends_on": end,
+        "expires_on": end,
+    }
+    values.update(overrides)
+    made = Agreement.objects.create(**values)
+    add_renewal_options(made, [12, 12])
+    FeeSchedule.objects.create(agreement=made, effective_from=effective)
+    return made

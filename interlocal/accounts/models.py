@@ -201,17 +201,20 @@ class ApiScope(models.TextChoices):
     directory (agencies, suppliers) is public and read without a key."""
 
     REGISTRATIONS_WRITE = "registrations:write", "Submit agency registrations"
+    SOLICITATIONS_WRITE = "solicitations:write", "Draft and run solicitations"
+    PROPOSALS_WRITE = "proposals:write", "Submit proposals to solicitations"
 
 
 # Which scopes a key of each organization kind may carry. Enrolling agencies is for the program
 # office and the sponsors (a state association registering its members); a supplier may not,
-# since participation feeds its fee base. Agencies and suppliers get their own scopes (agency
-# purchasing, supplier sales reporting) when those features arrive.
+# since participation feeds its fee base. A lead agency (and the office assisting it) runs
+# solicitations; a supplier submits proposals. A key acts with its issuer's permissions, so a
+# scope never lets a key do what its issuer could not do in the web UI.
 SCOPES_BY_KIND: dict[str, frozenset[str]] = {
-    OrgKind.PROGRAM_OFFICE: frozenset({ApiScope.REGISTRATIONS_WRITE}),
+    OrgKind.PROGRAM_OFFICE: frozenset({ApiScope.REGISTRATIONS_WRITE, ApiScope.SOLICITATIONS_WRITE}),
     OrgKind.SPONSOR: frozenset({ApiScope.REGISTRATIONS_WRITE}),
-    OrgKind.AGENCY: frozenset(),
-    OrgKind.SUPPLIER: frozenset(),
+    OrgKind.AGENCY: frozenset({ApiScope.SOLICITATIONS_WRITE}),
+    OrgKind.SUPPLIER: frozenset({ApiScope.PROPOSALS_WRITE}),
 }
 
 

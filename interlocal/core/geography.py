@@ -80,3 +80,31 @@ def county_rows(vintage: int = 2020) -> list[tuple[str, str, str]]:
         state, county = row["statefp"].zfill(2), row["countyfp"].zfill(3)
         rows.setdefault(state + county, (state, state + county, row["name"]))
     return list(rows.values())
+
+
+# The IANA time zone of each state's capital: the default for a lead agency's deadlines (an
+# officer in a state with two zones, like the Florida panhandle, picks the other one). Source:
+# the IANA tz database's zone.tab (America/Phoenix has no daylight saving time).
+STATE_TIME_ZONES: dict[str, str] = {
+    "AL": "America/Chicago", "AK": "America/Anchorage", "AZ": "America/Phoenix",
+    "AR": "America/Chicago", "CA": "America/Los_Angeles", "CO": "America/Denver",
+    "CT": "America/New_York", "DE": "America/New_York", "DC": "America/New_York",
+    "FL": "America/New_York", "GA": "America/New_York", "HI": "Pacific/Honolulu",
+    "ID": "America/Boise", "IL": "America/Chicago", "IN": "America/Indiana/Indianapolis",
+    "IA": "America/Chicago", "KS": "America/Chicago", "KY": "America/New_York",
+    "LA": "America/Chicago", "ME": "America/New_York", "MD": "America/New_York",
+    "MA": "America/New_York", "MI": "America/Detroit", "MN": "America/Chicago",
+    "MS": "America/Chicago", "MO": "America/Chicago", "MT": "America/Denver",
+    "NE": "America/Chicago", "NV": "America/Los_Angeles", "NH": "America/New_York",
+    "NJ": "America/New_York", "NM": "America/Denver", "NY": "America/New_York",
+    "NC": "America/New_York", "ND": "America/Chicago", "OH": "America/New_York",
+    "OK": "America/Chicago", "OR": "America/Los_Angeles", "PA": "America/New_York",
+    "RI": "America/New_York", "SC": "America/New_York", "SD": "America/Chicago",
+    "TN": "America/Chicago", "TX": "America/Chicago", "UT": "America/Denver",
+    "VT": "America/New_York", "VA": "America/New_York", "WA": "America/Los_Angeles",
+    "WV": "America/New_York", "WI": "America/Chicago", "WY": "America/Denver",
+    "AS": "Pacific/Pago_Pago", "GU": "Pacific/Guam", "MP": "Pacific/Saipan",
+    "PR": "America/Puerto_Rico", "VI": "America/St_Thomas",
+}  # fmt: skip
+
+US_TIME_ZONES = sorted(set(STATE_TIME_ZONES.values()) | {"America/Kentucky/Louisville"})

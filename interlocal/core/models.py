@@ -40,6 +40,30 @@ class County(models.Model):
         return f"{self.name}, {self.state.postal}"
 
 
+class CategoryCode(models.Model):
+    """A purchase category: a code in a classification scheme, held as data.
+
+    Codes form a tree (``parent``). The program ships its own small scheme (``IL``); a program
+    licensed for UNSPSC loads that set with ``manage.py import_category_codes``.
+    """
+
+    scheme = models.CharField(max_length=12, default="IL")
+    code = models.CharField(max_length=20)
+    title = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["scheme", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "code"], name="unique_category_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def visible_to(self, user: object) -> "AuditEventQuerySet":
         return self if rules.has_perm("audit:view", user) else self.none()

@@ -1,6 +1,5 @@
 """``/api/v1/`` endpoints of the registry: the directory is public; registering needs a key."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,13 +11,13 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from interlocal.accounts.models import ApiScope
+from interlocal.core.api import ErrorOut, LazyRows, refused
 from interlocal.core.api_auth import ApiKeyAuth, require_scope
 from interlocal.registry import queries, services
 from interlocal.registry.models import Agency
 from interlocal.registry.schemas import (
     AgencyDetailOut,
     AgencyOut,
-    ErrorOut,
     RegistrationIn,
     RegistrationOut,
     SupplierOut,
@@ -65,21 +64,7 @@ def list_agencies(request: HttpRequest, filters: Query[AgencyFilters]) -> list[d
         agency_type=filters.type,
         participating=participating,
     )
-    return _LazyRows(qs, _agency_dict)  # type: ignore[return-value]
-
-
-class _LazyRows:
-    """Lets the paginator slice (and count) the queryset before rows become dicts."""
-
-    def __init__(self, qs: Any, to_dict: Callable[[Any], dict[str, Any]]) -> None:
-        self.qs = qs
-        self.to_dict = to_dict
-
-    def __len__(self) -> int:
-        return self.qs.count()
-
-    def __getitem__(self, item: slice) -> list[dict[str, Any]]:
-        return [self.to_dict(row) for row in self.qs[item]]
+    return LazyRows(qs, _agency_dict)  # type: ignore[return-value]
 
 
 @router.get(
@@ -128,7 +113,7 @@ def list_suppliers(request: HttpRequest, q: str = "", certification: str = "") -
             ],
         }
 
-    return _LazyRows(qs.prefetch_related("certifications"), to_dict)
+    return LazyRows(qs.prefetch_related("certifications"), to_dict)
 
 
 @router.post(
@@ -148,14 +133,7 @@ def create_registration(request: HttpRequest, payload: RegistrationIn) -> Any:
     try:
         registration = services.submit_registration(actor=None, req=req)
     except ValidationError as exc:
-        errors = (
-            [{"field": f, "message": m} for f, ms in exc.message_dict.items() for m in ms]
-            if hasattr(exc, "error_dict")
-            else [{"field": "", "message": m} for m in exc.messages]
-        )
-        return Status(
-            422, {"detail": "the registration was refused; nothing was saved", "errors": errors}
-        )
+        return refused(exc, "the registration")
     registration.refresh_from_db()
     return Status(
         201,

@@ -1,39 +1,10 @@
-"""Emails to registrants, sent only after the transaction that decided commits.
+"""Emails to registrants, sent only after the transaction that decided commits."""
 
-A mail server that is down must not turn a decision that committed into an error page, so
-delivery failures are logged for the program office rather than raised.
-"""
-
-import logging
-
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 
+from interlocal.core.notify import absolute
+from interlocal.core.notify import send_after_commit as _send
 from interlocal.registry.models import Registration
-
-log = logging.getLogger(__name__)
-
-
-def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def _deliver(to: str, subject: str, body: str) -> None:
-    try:
-        send_mail(
-            subject=f"[{settings.PROGRAM_NAME}] {subject}",
-            message=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[to],
-        )
-    except Exception:
-        log.exception("could not send %r to %s; resend it from the registration queue", subject, to)
-
-
-def _send(to: str, subject: str, body: str) -> None:
-    transaction.on_commit(lambda: _deliver(to, subject, body))
 
 
 def registration_received(registration: Registration, token: str) -> None:

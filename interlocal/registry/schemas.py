@@ -78,13 +78,3 @@ class RegistrationOut(Schema):
     auto_approved: bool
     terms_version: str
     email_confirmed: bool
-
-
-class FieldError(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[FieldError] = []

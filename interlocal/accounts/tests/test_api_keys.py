@@ -189,13 +189,14 @@ def test_unknown_scope_message_lists_the_scopes_the_organization_may_choose(pers
 
 def test_the_written_scope_policy():
     # the directory is public, so no read scope exists; enrolling agencies is for the program
-    # office and the sponsors; agencies and suppliers hold nothing yet
-    assert ApiScope.values == ["registrations:write"]
+    # office and the sponsors; lead agencies (and the office) run solicitations; suppliers
+    # submit proposals
+    assert ApiScope.values == ["registrations:write", "solicitations:write", "proposals:write"]
     written = {
-        OrgKind.PROGRAM_OFFICE: {"registrations:write"},
+        OrgKind.PROGRAM_OFFICE: {"registrations:write", "solicitations:write"},
         OrgKind.SPONSOR: {"registrations:write"},
-        OrgKind.AGENCY: set(),
-        OrgKind.SUPPLIER: set(),
+        OrgKind.AGENCY: {"solicitations:write"},
+        OrgKind.SUPPLIER: {"proposals:write"},
     }
     assert written == SCOPES_BY_KIND
     assert set(SCOPES_BY_KIND) == set(OrgKind)
@@ -212,29 +213,29 @@ def test_agencies_and_suppliers_cannot_give_themselves_registrations_write(perso
     with pytest.raises(ValidationError) as excinfo:
         _issue(member, scopes=[ApiScope.REGISTRATIONS_WRITE])
 
-    # then it is refused on the scopes field, saying who may hold the scope and that nothing is
-    # available to them yet; nothing is stored or audited
+    # then it is refused on the scopes field, saying who may hold the scope and what the
+    # organization may choose instead; nothing is stored or audited
     message = " ".join(excinfo.value.message_dict["scopes"])
     assert f"{org} cannot hold registrations:write" in message
     assert "program office and sponsor organizations only" in message
-    assert f"No API scopes are available to {org} yet" in message
+    own = "proposals:write" if role == "supplier_rep" else "solicitations:write"
+    assert f"{org} may choose from: {own}." in message
     assert ApiKey.objects.count() == 0
     assert not AuditEvent.objects.filter(verb="apikey.issue").exists()
 
 
 @pytest.mark.django_db
-def test_an_organization_with_no_scopes_is_told_so_rather_than_to_choose_one(personas):
-    # given a buyer, whose agency may hold no scope yet
+def test_a_key_needs_at_least_one_scope(personas):
+    # given a buyer, whose agency may hold solicitations:write
     buyer = personas["buyer"]
 
     # when they ask for a key with no scope
     with pytest.raises(ValidationError) as excinfo:
         _issue(buyer, scopes=[])
 
-    # then the message says plainly that nothing is available, not "choose at least one"
-    message = " ".join(excinfo.value.message_dict["scopes"])
-    assert message.startswith(f"No API scopes are available to {_org_of(buyer)} yet")
-    assert "at least one" not in message
+    # then they are told to choose one
+    assert excinfo.value.message_dict["scopes"] == ["choose at least one scope"]
+    assert ApiKey.objects.count() == 0
 
 
 @pytest.mark.django_db

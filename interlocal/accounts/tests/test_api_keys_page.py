@@ -77,37 +77,42 @@ def test_a_sponsor_viewer_creates_a_key_and_sees_the_token_only_once(personas, c
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ["sponsor_viewer", "program_admin"])
-def test_the_page_offers_only_the_scopes_the_organization_may_hold(client_for, role):
+@pytest.mark.parametrize(
+    ("role", "offered"),
+    [
+        ("sponsor_viewer", ["registrations:write"]),
+        ("program_admin", ["registrations:write", "solicitations:write"]),
+    ],
+)
+def test_the_page_offers_only_the_scopes_the_organization_may_hold(client_for, role, offered):
     # given a member of an organization that may enrol agencies
     # when they open the page
     page = client_for(role).get(reverse("accounts:api_keys")).content.decode()
 
-    # then registrations:write is the one checkbox offered
-    assert SCOPE_BOX.findall(page) == ["registrations:write"]
+    # then exactly the organization's scopes are offered
+    assert SCOPE_BOX.findall(page) == offered
     assert "No API scopes are available" not in page
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ["buyer", "lead_agency_officer", "supplier_rep"])
-def test_agencies_and_suppliers_are_told_plainly_that_no_scope_is_available(
-    personas, client_for, role
-):
+@pytest.mark.parametrize(
+    ("role", "scope"),
+    [
+        ("buyer", "solicitations:write"),
+        ("lead_agency_officer", "solicitations:write"),
+        ("supplier_rep", "proposals:write"),
+    ],
+)
+def test_agencies_and_suppliers_are_offered_their_own_scope(client_for, role, scope):
     # given a member of an agency or a supplier
-    org = personas[role].primary_organization
-
     # when they open the page
     response = client_for(role).get(reverse("accounts:api_keys"))
 
-    # then it says so in words, and offers no checkbox and no create button
+    # then their organization's one scope is offered, never registrations:write
     assert response.status_code == 200
     page = response.content.decode()
-    assert (
-        f"No API scopes are available to {org} yet; supplier sales reporting and agency "
-        "purchasing scopes arrive with those features"
-    ) in page
-    assert SCOPE_BOX.findall(page) == []
-    assert "Create key</button>" not in page
+    assert SCOPE_BOX.findall(page) == [scope]
+    assert "Create key</button>" in page
 
 
 @pytest.mark.django_db
@@ -121,10 +126,10 @@ def test_a_supplier_posting_the_write_scope_anyway_gets_no_key(personas, client_
         {"name": "enrol everyone", "scopes": [ApiScope.REGISTRATIONS_WRITE]},
     )
 
-    # then no key or token exists, and the page says nothing is available to them
+    # then no key or token exists, and the page says the scope is not theirs to hold
     assert response.status_code == 200
     assert TOKEN_IN_PAGE.search(response.content.decode()) is None
-    assert "No API scopes are available" in response.content.decode()
+    assert "registrations:write is not one of the available choices" in response.content.decode()
     assert ApiKey.objects.count() == 0
 
 
@@ -144,9 +149,8 @@ def test_a_person_in_two_organizations_sees_the_scopes_of_the_one_chosen(persona
     for_agency = client.get(url, {"organization": agency_org.pk}).content.decode()
     for_sponsor = client.get(url, {"organization": sponsor_org.pk}).content.decode()
 
-    # then the agency has nothing to offer and the sponsor offers registrations:write
-    assert f"No API scopes are available to {agency_org} yet" in for_agency
-    assert SCOPE_BOX.findall(for_agency) == []
+    # then the agency offers solicitations:write and the sponsor registrations:write
+    assert SCOPE_BOX.findall(for_agency) == ["solicitations:write"]
     assert SCOPE_BOX.findall(for_sponsor) == ["registrations:write"]
     assert f'<option value="{sponsor_org.pk}" selected>' in for_sponsor
 

@@ -8,6 +8,7 @@ and that each view enforces it.
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import ROLES
@@ -30,6 +31,25 @@ EXPECTED: dict[str, set[str]] = {
     "registry:import": {"program_admin"},
     "certification:evidence": {"program_admin", "auditor"},
     "apikey:manage": SIGNED_IN - {"auditor"},
+    "solicitation:view": ALL,
+    "solicitation:draft": {"program_admin", "lead_agency_officer"},
+    "solicitation:manage": {"program_admin", "lead_agency_officer"},
+    "solicitation:review": {"advisory_member"},
+    "solicitation:ask": {"supplier_rep"},
+    "solicitation:answer": {"program_admin", "lead_agency_officer"},
+    "proposal:submit": {"supplier_rep"},
+    "proposal:open": {"program_admin", "lead_agency_officer"},
+    # Only members of a solicitation's committee score; no persona sits on one.
+    "evaluation:score": set(),
+    "evaluation:view": {"program_admin", "lead_agency_officer", "auditor"},
+    "agreement:view": ALL,
+    "agreement:manage": {"program_admin", "lead_agency_officer"},
+    "agreement:price_file": {"program_admin", "lead_agency_officer"},
+    "agreement:fee_schedule": {"program_admin"},
+    "agreement:pipeline": {"program_admin", "auditor", "lead_agency_officer"},
+    "eligibility:view": ALL,
+    "eligibility:edit_rules": {"program_admin"},
+    "opendata:view": ALL,
 }
 
 # Namespaces served by libraries with their own protection (login, MFA, admin, API).
@@ -72,28 +92,130 @@ def test_rules_grant_exactly_the_expected_roles(permission: str, personas: dict)
     assert granted == EXPECTED[permission]
 
 
+# Where the object decides, not only the role: a sealed proposal's documents are readable by
+# its own supplier alone until the opening (sealing is tested in solicitations/tests).
+OBJECT_LEVEL: dict[str, set[str]] = {"solicitations:proposal_document": {"supplier_rep"}}
+
+
+def _objects(personas: dict[str, Any]) -> dict[str, Any]:
+    """One object for every URL argument, all of the lead-agency persona's agency (Harmon
+    County), so its officer passes the object-level checks as the role table says."""
+    import datetime
+
+    from django.core.cache import cache
+    from django.core.files.base import ContentFile
+
+    from interlocal.agreements import services as agreement_services
+    from interlocal.agreements.models import Agreement, PriceFile
+    from interlocal.registry.models import Supplier
+    from interlocal.solicitations import services
+    from interlocal.solicitations.models import ProposalDocument
+    from interlocal.solicitations.tests import builders
+    from tests import factories
+
+    officer, rep = personas["lead_agency_officer"], personas["supplier_rep"]
+    board = builders.board(3)
+    published = builders.published(personas, board, number="MATRIX-PUB")
+    with_documents = builders.draft(personas, number="MATRIX-DOCS")
+    services.add_document(
+        with_documents,
+        actor=officer,
+        kind="solicitation",
+        title="RFP",
+        file=ContentFile(b"%PDF-1.4 rfp", name="rfp.pdf"),
+    )
+    services.transition(with_documents, "submit_for_review", actor=officer)
+    builders.approve_review(with_documents, board)
+    services.transition(with_documents, "publish", actor=officer)
+    addendum = services.issue_addendum(published, actor=officer, title="A1", body="Changes")
+    question = services.ask_question(published, actor=rep, text="Delivery?")
+    services.acknowledge_addendum(addendum, actor=rep)
+    builders.propose(published, rep)
+    awarded = builders.in_evaluation(
+        personas, board, [factories.supplier_rep()], number="MATRIX-AWD"
+    )
+    services.declare(awarded, actor=board[0], has_conflict=False, statement="", signed_name="A")
+    builders.score_all(awarded, board[0], {awarded.proposals.get().supplier_id: 8})
+    ids = list(awarded.proposals.values_list("pk", flat=True))
+    services.transition(awarded, "recommend_award", actor=officer, proposal_ids=ids, memo="Best")
+    builders.approve_review(awarded, board)
+    terms = services.AwardTerms(effective_on=datetime.date(2026, 1, 1))
+    services.transition(awarded, "award", actor=officer, terms=terms)
+    agreement = Agreement.objects.get(solicitation=awarded)
+    document = agreement_services.add_document(
+        agreement,
+        actor=officer,
+        kind="executed_agreement",
+        title="Signed",
+        file=ContentFile(b"%PDF-1.4 signed", name="signed.pdf"),
+    )
+    PriceFile.objects.create(
+        agreement=agreement, version=1, effective_from=datetime.date(2026, 1, 1), sha256="0" * 64
+    )
+    cache.set("price-errors:matrix-token", "line,column,code,value,message\r\n", 60)
+    return {
+        "published": published,
+        "draft": builders.draft(personas, number="MATRIX-DRAFT"),
+        "awarded": awarded,
+        "solicitation_document": published.__class__.objects.get(
+            number="MATRIX-DOCS"
+        ).documents.get(),
+        "addendum": addendum,
+        "question": question,
+        "proposal": published.proposals.get(),
+        "proposal_document": ProposalDocument.objects.filter(
+            proposal__solicitation=published
+        ).first(),
+        "agreement": agreement,
+        "agreement_document": document,
+        "supplier": Supplier.objects.first(),
+    }
+
+
 def _kwargs_for(
-    pattern: Any, agency: Agency, registration: Registration, evidence: str = ""
+    name: str, pattern: Any, objects: dict[str, Any], registration: Registration, evidence: str
 ) -> dict[str, Any]:
     keys = set(pattern.pattern.converters)
     if not keys:
         return {}
+    pk = {
+        "solicitations:document": "solicitation_document",
+        "solicitations:acknowledge": "addendum",
+        "solicitations:answer": "question",
+        "solicitations:withdraw": "proposal",
+        "solicitations:proposal_document": "proposal_document",
+        "solicitations:edit": "draft",
+        "solicitations:evaluation": "awarded",
+        "agreements:document": "agreement_document",
+    }
+    if name in pk:
+        return {"pk": objects[pk[name]].pk}
+    namespace = name.split(":")[0]
+    if keys == {"rule_id"}:
+        return {"rule_id": "TX-GOV-791"}
+    if keys == {"rule_id", "version"}:
+        return {"rule_id": "TX-GOV-791", "version": 1}
+    if keys == {"ocid"}:
+        return {"ocid": f"{settings.OCDS_PREFIX}-{objects['awarded'].number}"}
+    if keys == {"pk", "token"}:
+        return {"pk": objects["agreement"].pk, "token": "matrix-token"}
     if keys == {"token"}:
         return {"token": "not-a-real-token"}
     if keys == {"name"}:
         return {"name": evidence}
-    name = pattern.name
+    if namespace == "solicitations":
+        return {"pk": objects["published"].pk}
+    if namespace in ("agreements", "eligibility"):
+        return {"pk": objects["agreement"].pk}
     if "registration" in name:
         return {"pk": registration.pk}
     if "supplier" in name:
-        from interlocal.registry.models import Supplier
-
-        return {"pk": Supplier.objects.first().pk}
+        return {"pk": objects["supplier"].pk}
     if "api_key" in name:
         from interlocal.accounts.models import ApiKey
 
         return {"pk": ApiKey.objects.first().pk}
-    return {"pk": agency.pk}
+    return {"pk": Agency.objects.first().pk}
 
 
 @pytest.mark.django_db
@@ -107,6 +229,7 @@ def test_every_url_enforces_its_permission(
     from tests.factories import CertificationFactory
 
     settings.MEDIA_ROOT = tmp_path
+    settings.ADVISORY_QUORUM = 3
     certification = CertificationFactory()
     certification.evidence.save("matrix-evidence.pdf", ContentFile(b"%PDF-1.4"), save=True)
     evidence = certification.evidence.name.removeprefix("certifications/")
@@ -117,7 +240,7 @@ def test_every_url_enforces_its_permission(
         name="matrix",
         scopes=["registrations:write"],
     )
-    agency = Agency.objects.first()
+    objects = _objects(personas)
     registration = Registration.objects.create(
         agency=Agency.objects.filter(participating_since__isnull=True).last(),
         contact_name="Pat",
@@ -129,8 +252,8 @@ def test_every_url_enforces_its_permission(
     client = client_for(None if role == ANON else role)
     failures = []
     for name, pattern in project_urls():
-        url = reverse(name, kwargs=_kwargs_for(pattern, agency, registration, evidence))
-        allowed = role in EXPECTED[pattern.callback.required_permission]
+        url = reverse(name, kwargs=_kwargs_for(name, pattern, objects, registration, evidence))
+        allowed = role in OBJECT_LEVEL.get(name, EXPECTED[pattern.callback.required_permission])
         # POST-only views answer 405 to GET when allowed; what matters is they never grant.
         response = client.get(url)
         if allowed:
@@ -154,6 +277,19 @@ API_EXPECTED: dict[tuple[str, str], str | None] = {
     ("get", "/api/v1/agencies/{agency_id}"): None,
     ("get", "/api/v1/suppliers"): None,
     ("post", "/api/v1/registrations"): "registrations:write",
+    ("get", "/api/v1/solicitations"): None,
+    ("post", "/api/v1/solicitations"): "solicitations:write",
+    ("get", "/api/v1/solicitations/{solicitation_id}"): None,
+    ("post", "/api/v1/solicitations/{solicitation_id}/transitions"): "solicitations:write",
+    ("get", "/api/v1/solicitations/{solicitation_id}/proposals"): None,
+    ("post", "/api/v1/solicitations/{solicitation_id}/proposals"): "proposals:write",
+    ("get", "/api/v1/agreements"): None,
+    ("get", "/api/v1/agreements/{agreement_id}"): None,
+    ("get", "/api/v1/agreements/{agreement_id}/price-file"): None,
+    ("get", "/api/v1/agreements/{agreement_id}/eligibility"): None,
+    ("get", "/api/v1/eligibility/rules"): None,
+    ("get", "/api/v1/ocds/releases"): None,
+    ("get", "/api/v1/ocds/records/{ocid}"): None,
 }
 
 
@@ -168,29 +304,69 @@ def test_every_api_operation_has_an_expectation() -> None:
     assert set(api_operations()) == set(API_EXPECTED)
 
 
-def _api_call(client, method: str, path: str, agency: Agency, **headers: str):
-    url = path.replace("{agency_id}", str(agency.pk))
+@pytest.fixture
+def api_world(personas, settings, tmp_path) -> dict[str, Any]:
+    """One object of each kind the API addresses: a published solicitation and a draft of the
+    lead-agency persona's agency, and an agreement."""
+    from interlocal.solicitations.tests import builders
+    from tests import factories
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.ADVISORY_QUORUM = 3
+    published = builders.published(personas, builders.board(3), number="MATRIX-PUB")
+    return {
+        "agency": Agency.objects.filter(participating_since__isnull=True).first(),
+        "solicitation": published,
+        "draft": builders.draft(personas, number="MATRIX-DRAFT"),
+        "agreement": factories.agreement(),
+        "ocid": f"{settings.OCDS_PREFIX}-{published.number}",
+    }
+
+
+def _api_call(client, method: str, path: str, world: dict[str, Any], **headers: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from interlocal.solicitations.tests.test_api import draft_body
+
+    target = world["draft"] if path.endswith("/transitions") else world["solicitation"]
+    url = (
+        path.replace("{agency_id}", str(world["agency"].pk))
+        .replace("{solicitation_id}", str(target.pk))
+        .replace("{agreement_id}", str(world["agreement"].pk))
+        .replace("{ocid}", world["ocid"])
+    )
+    if path.endswith("/eligibility"):
+        url += f"?agency={world['agency'].pk}"  # the verdict is for one agency
     if method == "get":
         return client.get(url, headers=headers)
-    body = {
-        "agency_id": agency.pk,
-        "contact_name": "Pat",
-        "contact_email": "pat@x.gov",
-        "signed_name": "Pat",
-        "accepted_terms": True,
+    if path.endswith("/proposals"):
+        files = {
+            "technical": SimpleUploadedFile("t.pdf", b"%PDF-1.4"),
+            "price_file": SimpleUploadedFile("p.csv", b"sku,price\nA,1.00\n"),
+        }
+        return client.post(url, files, headers=headers)
+    bodies: dict[str, dict[str, Any]] = {
+        "/api/v1/registrations": {
+            "agency_id": world["agency"].pk,
+            "contact_name": "Pat",
+            "contact_email": "pat@x.gov",
+            "signed_name": "Pat",
+            "accepted_terms": True,
+        },
+        "/api/v1/solicitations": draft_body(number="MATRIX-API"),
+        "/api/v1/solicitations/{solicitation_id}/transitions": {"name": "submit_for_review"},
     }
-    return client.post(url, body, content_type="application/json", headers=headers)
+    return client.post(url, bodies[path], content_type="application/json", headers=headers)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", [ANON, *ROLES])
-def test_every_api_operation_for_every_role(role: str, client_for) -> None:
+def test_every_api_operation_for_every_role(role: str, client_for, api_world) -> None:
     # A browser session grants no API writes: writes need an organization key with a scope.
-    agency = Agency.objects.first()
     client = client_for(None if role == ANON else role)
     for method, path in api_operations():
         scope = API_EXPECTED[(method, path)]
-        response = _api_call(client, method, path, agency)
+        response = _api_call(client, method, path, api_world)
         expected = 200 if scope is None else 401
         assert response.status_code == expected, (role, method, path, response.content)
 
@@ -199,10 +375,10 @@ def test_every_api_operation_for_every_role(role: str, client_for) -> None:
 # agencies is for the program office and the sponsors, never a supplier (participation feeds
 # its fee base); agencies and suppliers get scopes with their own features.
 API_SCOPES_BY_KIND: dict[str, set[str]] = {
-    "program_office": {"registrations:write"},
+    "program_office": {"registrations:write", "solicitations:write"},
     "sponsor": {"registrations:write"},
-    "agency": set(),
-    "supplier": set(),
+    "agency": {"solicitations:write"},
+    "supplier": {"proposals:write"},
 }
 
 
@@ -244,17 +420,23 @@ def test_keys_are_issued_with_exactly_the_scopes_each_organization_kind_may_hold
 
 
 @pytest.mark.django_db
-def test_every_api_write_needs_its_scope(personas, client) -> None:
+def test_every_api_write_needs_its_scope(personas, client, api_world) -> None:
     from interlocal.accounts.models import ApiKey, ApiScope
     from interlocal.accounts.services import issue_api_key
 
-    owner = personas["sponsor_viewer"]
+    # The persona whose organization holds each scope (and may use it).
+    owners = {
+        "registrations:write": "sponsor_viewer",
+        "solicitations:write": "lead_agency_officer",
+        "proposals:write": "supplier_rep",
+    }
     for method, path in api_operations():
         scope = API_EXPECTED[(method, path)]
         if scope is None:
             continue
-        # A key lacking the scope: issued with it, then stored with every other scope instead
-        # (none, while registrations:write is the only one) as an older key would be.
+        owner = personas[owners[scope]]
+        # A key lacking the scope: issued with it, then stored with every other scope instead,
+        # as an older key would be.
         others = [s for s in ApiScope.values if s != scope]
         without = issue_api_key(
             actor=owner, organization=owner.primary_organization, name="without", scopes=[scope]
@@ -263,8 +445,7 @@ def test_every_api_write_needs_its_scope(personas, client) -> None:
         with_scope = issue_api_key(
             actor=owner, organization=owner.primary_organization, name="with", scopes=[scope]
         ).token
-        agency = Agency.objects.filter(participating_since__isnull=True).first()
-        denied = _api_call(client, method, path, agency, Authorization=f"Bearer {without.token}")
+        denied = _api_call(client, method, path, api_world, Authorization=f"Bearer {without.token}")
         assert denied.status_code == 403 and scope in denied.json()["detail"]
-        allowed = _api_call(client, method, path, agency, Authorization=f"Bearer {with_scope}")
+        allowed = _api_call(client, method, path, api_world, Authorization=f"Bearer {with_scope}")
         assert allowed.status_code in (200, 201), allowed.content

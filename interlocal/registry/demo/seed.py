@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from interlocal.accounts.models import Membership, Organization, User
 from interlocal.accounts.roles import OrgKind, Role
+from interlocal.agreements.demo import seed_agreements
 from interlocal.core import audit
 from interlocal.core.models import County, State
 from interlocal.registry.demo.names import company_name
@@ -192,6 +193,7 @@ class SeedSummary:
     participants: int = 0
     suppliers: int = 0
     personas: dict[str, str] = field(default_factory=dict)
+    agreements: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -201,6 +203,7 @@ class SeedSummary:
             "participants": self.participants,
             "suppliers": self.suppliers,
             "personas": sorted(self.personas),
+            "agreements": self.agreements,
         }
 
 
@@ -545,6 +548,7 @@ def seed_demo(
         suppliers = _suppliers(rng, max(12, round(120 * scale)))
         summary.suppliers = len(suppliers)
         summary.personas = _personas(rng, advisory, sponsors, suppliers)
+        summary.agreements = seed_agreements(rng, scale, advisory, suppliers, summary.personas)
         _pending_registrations(rng)
         summary.participants = Agency.objects.participating().count()
         audit.record(

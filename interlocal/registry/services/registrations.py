@@ -10,10 +10,9 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-import rules
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +21,7 @@ from interlocal.accounts.models import Organization, User
 from interlocal.accounts.roles import OrgKind, Role
 from interlocal.core import audit
 from interlocal.core.models import State
+from interlocal.core.permissions import require
 from interlocal.registry import eligibility_evidence, notifications, queries
 from interlocal.registry.ingest.irs import normalise_ein
 from interlocal.registry.models import Agency, AgencyType, ParticipationRoute, Registration
@@ -47,12 +47,6 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 }
 CONFIRMATION_SALT = "interlocal.registration.confirm-email"
 CONFIRMATION_MAX_AGE = datetime.timedelta(days=7)
-
-
-def _require(actor: User | None, permission: str) -> None:
-    # rules' own test: Django's has_perm() would let any superuser past every rule.
-    if actor is None or not rules.has_perm(permission, actor):
-        raise PermissionDenied(f"you do not have permission '{permission}'")
 
 
 def _transition(registration: Registration, action: str) -> str:
@@ -355,7 +349,7 @@ def confirm_registration_email(*, token: str) -> Registration:
 def approve_registration(
     *, actor: User, registration: Registration, note: str = ""
 ) -> Registration:
-    _require(actor, "registration:decide")
+    require(actor, "registration:decide")
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     return _approve(registration, actor=actor, note=note, auto=False)
 
@@ -445,7 +439,7 @@ def _ensure_contact(registration: Registration, agency: Agency) -> User:
 
 @transaction.atomic
 def reject_registration(*, actor: User, registration: Registration, reason: str) -> Registration:
-    _require(actor, "registration:decide")
+    require(actor, "registration:decide")
     if not reason.strip():
         raise ValidationError({"reason": "say why, so the registrant knows what to fix"})
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -497,7 +491,7 @@ def _make_participant(
 @transaction.atomic
 def enroll_agency(*, actor: User, agency: Agency, reason: str = "") -> Agency:
     """The program office enrols an agency directly (for example after a signed paper form)."""
-    _require(actor, "agency:enroll")
+    require(actor, "agency:enroll")
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
     if agency.is_participating:
         raise ValidationError(f"{agency.name} already participates")
