@@ -1,0 +1,41 @@
+from interlocal.solicitations.models.proposals import (
+    CommitteeMember,
+    ConflictDeclaration,
+    Proposal,
+    ProposalDocument,
+    Score,
+)
+from interlocal.solicitations.models.solicitation import (
+    Addendum,
+    AddendumAcknowledgement,
+    Advertisement,
+    EvaluationCriterion,
+    Method,
+    Question,
+    ReviewRound,
+    ReviewVote,
+    Scope,
+    Solicitation,
+    SolicitationDocument,
+    Status,
+)
+
+__all__ = [
+    "Addendum",
+    "AddendumAcknowledgement",
+    "Advertisement",
+    "CommitteeMember",
+    "ConflictDeclaration",
+    "EvaluationCriterion",
+    "Method",
+    "Proposal",
+    "ProposalDocument",
+    "Question",
+    "ReviewRound",
+    "ReviewVote",
+    "Scope",
+    "Score",
+    "Solicitation",
+    "SolicitationDocument",
+    "Status",
+]

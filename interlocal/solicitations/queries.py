@@ -1,0 +1,116 @@
+"""Reads about solicitations: public notices, the evaluation's completeness and its report."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from interlocal.solicitations.models import (
+    CommitteeMember,
+    EvaluationCriterion,
+    Proposal,
+    Score,
+    Solicitation,
+    Status,
+)
+
+TWO_PLACES = Decimal("0.01")
+
+
+def scoring_members(s: Solicitation) -> list[CommitteeMember]:
+    """Members who declared no conflict: the ones whose scores count."""
+    return list(
+        s.committee.select_related("user", "declaration").filter(declaration__has_conflict=False)
+    )
+
+
+def evaluation_gaps(s: Solicitation) -> list[str]:
+    """What still stands between the evaluation and a recommendation (empty when complete)."""
+    gaps = []
+    undeclared = s.committee.filter(declaration__isnull=True).select_related("user")
+    gaps += [f"{m.user} has not signed the conflict-of-interest declaration" for m in undeclared]
+    members = scoring_members(s)
+    if not members:
+        gaps.append("no committee member without a conflict has been appointed")
+    proposals = list(s.proposals.filter(status=Proposal.Status.SUBMITTED))
+    criteria = list(s.criteria.all())
+    expected = len(proposals) * len(criteria)
+    counts: dict[int, int] = defaultdict(int)
+    for member_id in Score.objects.filter(member__in=members, proposal__in=proposals).values_list(
+        "member_id", flat=True
+    ):
+        counts[member_id] += 1
+    gaps += [
+        f"{m.user} has scored {counts[m.pk]} of {expected} (proposal, criterion) pairs"
+        for m in members
+        if counts[m.pk] < expected
+    ]
+    return gaps
+
+
+@dataclass
+class ReportRow:
+    proposal: Proposal
+    criterion_average: dict[int, Decimal] = field(default_factory=dict)  # criterion id -> 0..10
+    member_totals: dict[int, Decimal] = field(default_factory=dict)  # member id -> 0..100
+    total: Decimal = Decimal(0)
+    rank: int = 0
+
+
+@dataclass
+class EvaluationReport:
+    criteria: list[EvaluationCriterion]
+    members: list[CommitteeMember]
+    rows: list[ReportRow]
+    complete: bool
+
+
+def evaluation_report(s: Solicitation) -> EvaluationReport:
+    """Totals and ranking: each member's weighted total is Σ points x weight ÷ 10 (out of 100);
+    a proposal's total is the mean over members; equal totals share a rank."""
+    criteria = list(s.criteria.all())
+    members = scoring_members(s)
+    proposals = list(
+        s.proposals.filter(status=Proposal.Status.SUBMITTED).select_related("supplier")
+    )
+    weights = {c.pk: c.weight for c in criteria}
+    points: dict[tuple[int, int, int], int] = {
+        (sc.proposal_id, sc.member_id, sc.criterion_id): sc.points
+        for sc in Score.objects.filter(member__in=members, proposal__in=proposals)
+    }
+    rows = []
+    for proposal in proposals:
+        row = ReportRow(proposal)
+        for member in members:
+            total = sum(
+                (Decimal(points.get((proposal.pk, member.pk, c.pk), 0)) * weights[c.pk] / 10)
+                for c in criteria
+            )
+            row.member_totals[member.pk] = Decimal(total).quantize(TWO_PLACES)
+        for criterion in criteria:
+            given = [
+                points[(proposal.pk, m.pk, criterion.pk)]
+                for m in members
+                if (proposal.pk, m.pk, criterion.pk) in points
+            ]
+            if given:
+                row.criterion_average[criterion.pk] = (Decimal(sum(given)) / len(given)).quantize(
+                    TWO_PLACES
+                )
+        if members:
+            row.total = (sum(row.member_totals.values(), Decimal(0)) / len(members)).quantize(
+                TWO_PLACES
+            )
+        rows.append(row)
+    rows.sort(key=lambda r: (-r.total, str(r.proposal.supplier)))
+    for i, row in enumerate(rows):
+        row.rank = rows[i - 1].rank if i and row.total == rows[i - 1].total else i + 1
+    return EvaluationReport(criteria, members, rows, complete=not evaluation_gaps(s))
+
+
+def public_notices() -> "list[Solicitation]":
+    """Open solicitations, soonest due first: what the notice page and feed list."""
+    return list(
+        Solicitation.objects.filter(status=Status.PUBLISHED)
+        .select_related("lead_agency__state")
+        .order_by("due_at")
+    )
