@@ -3,7 +3,11 @@
 
 from ninja import NinjaAPI
 
+from interlocal.agreements.api import router as agreements_router
+from interlocal.eligibility.api import router as eligibility_router
+from interlocal.opendata.api import router as opendata_router
 from interlocal.registry.api import router as registry_router
+from interlocal.solicitations.api import router as solicitations_router
 
 api = NinjaAPI(
     title="Interlocal API",
@@ -16,3 +20,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", registry_router)
+api.add_router("/", solicitations_router)
+api.add_router("/", agreements_router)
+api.add_router("/", eligibility_router)
+api.add_router("/", opendata_router)

@@ -6,6 +6,10 @@ from config.api import api
 urlpatterns = [
     path("", include("interlocal.core.urls", namespace="core")),
     path("", include("interlocal.registry.urls", namespace="registry")),
+    path("solicitations/", include("interlocal.solicitations.urls", namespace="solicitations")),
+    path("agreements/", include("interlocal.agreements.urls", namespace="agreements")),
+    path("eligibility/", include("interlocal.eligibility.urls", namespace="eligibility")),
+    path("opendata/", include("interlocal.opendata.urls", namespace="opendata")),
     path("account/", include("interlocal.accounts.urls", namespace="accounts")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
