@@ -79,7 +79,7 @@ def test_program_admin_approves_a_registration_and_finds_it_in_the_audit_trail(u
     expect(page.get_by_test_id("participation")).to_contain_text("Participating agency since")
 
     # when they open the audit trail from the dashboard
-    page.get_by_role("link", name="My dashboard").click()
+    page.get_by_role("link", name="Dashboard").click()
     page.wait_for_url("**/dashboard/")
     ui.check()
     page.get_by_role("link", name="Audit trail").click()

@@ -139,7 +139,7 @@ class Agreement(models.Model):
     @property
     def final_expiry_on(self) -> datetime.date:
         """The last day the agreement could run if every renewal option is exercised."""
-        last = self.initial_term_ends_on
+        last = self.expires_on  # an amendment may have extended the term beyond the options
         for option in self.renewal_options.all():
             last = max(last, option.ends_on)
         return last

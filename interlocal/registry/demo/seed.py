@@ -452,11 +452,13 @@ def _personas(
 ) -> dict[str, str]:
     office = _org(OrgKind.PROGRAM_OFFICE, "Program office")
     lead = advisory[5]  # Los Angeles County, the first lead agency in the case study
+    # A Texas city: Texas has starter eligibility rules, so the buyer sees a real verdict.
+    cities = Agency.objects.participating().filter(
+        agency_type=AgencyType.MUNICIPALITY, population__gte=20_000
+    )
     buyer_agency = (
-        Agency.objects.participating()
-        .filter(agency_type=AgencyType.MUNICIPALITY, population__gte=20_000)
-        .order_by("name")
-        .first()
+        cities.filter(state__postal="TX").order_by("name").first()
+        or cities.order_by("name").first()
         or advisory[10]
     )
     lead_org = _org(OrgKind.AGENCY, lead.name, agency=lead)
