@@ -65,3 +65,14 @@ def acting_user(request: HttpRequest, scope: str) -> User:
 
 def forbidden(exc: PermissionDenied) -> HttpError:
     return HttpError(403, str(exc) or "you do not have permission for this")
+
+
+def attempt[T](what: str, action: Callable[[], T]) -> T | Status:
+    """Run a service for an endpoint: its result, or the 422 that lists why ``what`` was
+    refused (nothing saved); a permission refusal becomes a 403."""
+    try:
+        return action()
+    except ValidationError as exc:
+        return refused(exc, what)
+    except PermissionDenied as exc:
+        raise forbidden(exc) from exc

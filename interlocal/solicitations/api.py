@@ -6,6 +6,7 @@ from typing import Any
 
 import rules
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -13,19 +14,26 @@ from ninja import File, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
-from interlocal.accounts.models import ApiScope
+from interlocal.accounts.models import ApiScope, User
 from interlocal.accounts.roles import Role
-from interlocal.core.api import ErrorOut, LazyRows, acting_user, forbidden, refused
+from interlocal.core.api import ErrorOut, LazyRows, acting_user, attempt, forbidden
 from interlocal.core.api_auth import ApiKeyAuth
 from interlocal.registry.models import Agency
 from interlocal.solicitations import services
-from interlocal.solicitations.models import Proposal, Solicitation
+from interlocal.solicitations.models import Proposal, ReviewRound, Solicitation
+from interlocal.solicitations.queries import evaluation_gaps, evaluation_report
 from interlocal.solicitations.schemas import (
+    AppointIn,
+    DeclarationIn,
+    EvaluationOut,
     ProposalOut,
+    ScoresIn,
     SolicitationDetailOut,
     SolicitationIn,
     SolicitationOut,
     TransitionIn,
+    VoteIn,
+    VoteOut,
 )
 from interlocal.solicitations.workflow import available
 
@@ -114,13 +122,11 @@ def create_solicitation(request: HttpRequest, payload: SolicitationIn) -> Any:
     terms = services.SolicitationTerms(
         **data, criteria=[services.Criterion(**c.dict()) for c in payload.criteria]
     )
-    try:
-        s = services.create_solicitation(terms, actor=actor, lead_agency=lead)
-    except ValidationError as exc:
-        return refused(exc, "the solicitation")
-    except PermissionDenied as exc:
-        raise forbidden(exc) from exc
-    return Status(201, _detail(s))
+    s = attempt(
+        "the solicitation",
+        lambda: services.create_solicitation(terms, actor=actor, lead_agency=lead),
+    )
+    return s if isinstance(s, Status) else Status(201, _detail(s))
 
 
 @router.post(
@@ -147,13 +153,10 @@ def take_transition(request: HttpRequest, solicitation_id: int, payload: Transit
             initial_term_months=payload.initial_term_months,
             renewal_months=payload.renewal_months,
         )
-    try:
-        s = services.transition(s, payload.name, actor=actor, **params)
-    except ValidationError as exc:
-        return refused(exc, f"'{payload.name}'")
-    except PermissionDenied as exc:
-        raise forbidden(exc) from exc
-    return _detail(s)
+    moved = attempt(
+        f"'{payload.name}'", lambda: services.transition(s, payload.name, actor=actor, **params)
+    )
+    return moved if isinstance(moved, Status) else _detail(moved)
 
 
 def _proposal(p: Proposal) -> dict[str, Any]:
@@ -203,12 +206,166 @@ def submit_proposal(
     s = get_object_or_404(Solicitation.objects.public(), pk=solicitation_id)
     if not rules.has_perm("proposal:submit", actor) or not actor.has_role(Role.SUPPLIER_REP):
         raise forbidden(PermissionDenied("only a supplier's representative submits proposals"))
-    try:
-        proposal = services.submit_proposal(
+    proposal = attempt(
+        "the proposal",
+        lambda: services.submit_proposal(
             s, actor=actor, technical=technical, price_file=price_file, others=others or []
+        ),
+    )
+    return proposal if isinstance(proposal, Status) else Status(201, _proposal(proposal))
+
+
+def _writable(request: HttpRequest, solicitation_id: int) -> tuple[Any, Solicitation]:
+    actor = acting_user(request, ApiScope.SOLICITATIONS_WRITE)
+    return actor, get_object_or_404(Solicitation.objects.visible_to(actor), pk=solicitation_id)
+
+
+@router.post(
+    "/solicitations/{solicitation_id}/votes",
+    auth=ApiKeyAuth(),
+    response={201: VoteOut, **WRITE_ERRORS},
+    summary="An Advisory Board member's vote (scope solicitations:write)",
+    description="Votes in the review round open now (the draft before publication, or the award "
+    "recommendation). `choice`: approve, return (with a comment) or abstain. The round is "
+    "decided once the quorum has voted.",
+)
+def vote(request: HttpRequest, solicitation_id: int, payload: VoteIn) -> Any:
+    actor, s = _writable(request, solicitation_id)
+    review = s.review_rounds.filter(outcome=ReviewRound.Outcome.PENDING).last()
+    if review is None:
+        return Status(422, {"detail": f"{s.number} has no review open for votes", "errors": []})
+    cast = attempt(
+        "the vote",
+        lambda: services.cast_vote(
+            review, actor=actor, choice=payload.choice, comment=payload.comment
+        ),
+    )
+    if isinstance(cast, Status):
+        return cast
+    review.refresh_from_db()
+    s.refresh_from_db()
+    return Status(
+        201,
+        {
+            "round": review.pk,
+            "subject": review.subject,
+            "choice": cast.choice,
+            "outcome": review.outcome,
+            "status": s.status,
+        },
+    )
+
+
+@router.post(
+    "/solicitations/{solicitation_id}/committee",
+    auth=ApiKeyAuth(),
+    response={201: dict[str, str], **WRITE_ERRORS},
+    summary="Appoint an evaluator by email (scope solicitations:write)",
+)
+def appoint(request: HttpRequest, solicitation_id: int, payload: AppointIn) -> Any:
+    actor, s = _writable(request, solicitation_id)
+    user = User.objects.filter(email__iexact=payload.email.strip()).first()
+    if user is None:
+        return Status(
+            422,
+            {
+                "detail": "nobody has an account with that email",
+                "errors": [
+                    {"field": "email", "message": "ask the program office to invite them first"}
+                ],
+            },
         )
-    except ValidationError as exc:
-        return refused(exc, "the proposal")
-    except PermissionDenied as exc:
-        raise forbidden(exc) from exc
-    return Status(201, _proposal(proposal))
+    member = attempt("the appointment", lambda: services.appoint_member(s, user, actor=actor))
+    return member if isinstance(member, Status) else Status(201, {"member": user.email})
+
+
+@router.post(
+    "/solicitations/{solicitation_id}/declaration",
+    auth=ApiKeyAuth(),
+    response={201: dict[str, Any], **WRITE_ERRORS},
+    summary="An evaluator's conflict-of-interest declaration (scope solicitations:write)",
+)
+def declare(request: HttpRequest, solicitation_id: int, payload: DeclarationIn) -> Any:
+    actor, s = _writable(request, solicitation_id)
+    signed = attempt(
+        "the declaration",
+        lambda: services.declare(
+            s,
+            actor=actor,
+            has_conflict=payload.has_conflict,
+            statement=payload.statement,
+            signed_name=payload.signed_name,
+        ),
+    )
+    if isinstance(signed, Status):
+        return signed
+    return Status(201, {"has_conflict": signed.has_conflict, "signed_at": signed.signed_at})
+
+
+@router.post(
+    "/solicitations/{solicitation_id}/scores",
+    auth=ApiKeyAuth(),
+    response={200: EvaluationOut, **WRITE_ERRORS},
+    summary="An evaluator's scores, all or none (scope solicitations:write)",
+    description="Each score names a proposal id, a criterion by name and 0 to 10 points. A "
+    "refused score leaves the others unsaved too.",
+)
+def score(request: HttpRequest, solicitation_id: int, payload: ScoresIn) -> Any:
+    actor, s = _writable(request, solicitation_id)
+    criteria = {c.name: c for c in s.criteria.all()}
+    proposals = {p.pk: p for p in s.proposals.all()}
+
+    @transaction.atomic
+    def save_all() -> None:
+        for i, row in enumerate(payload.scores):
+            where = f"scores[{i}]"
+            if row.criterion not in criteria:
+                raise ValidationError({where: f"no criterion is called '{row.criterion}'"})
+            if row.proposal_id not in proposals:
+                raise ValidationError({where: f"proposal {row.proposal_id} is not one of these"})
+            services.score(
+                proposals[row.proposal_id],
+                criteria[row.criterion],
+                actor=actor,
+                points=row.points,
+                comment=row.comment,
+            )
+
+    saved = attempt("the scores", save_all)
+    return saved if isinstance(saved, Status) else _evaluation(s)
+
+
+def _evaluation(s: Solicitation) -> dict[str, Any]:
+    report = evaluation_report(s)
+    return {
+        "complete": report.complete,
+        "gaps": evaluation_gaps(s),
+        "rows": [
+            {
+                "rank": row.rank,
+                "proposal_id": row.proposal.pk,
+                "supplier": str(row.proposal.supplier),
+                "total": str(row.total),
+                "criterion_average": {
+                    c.name: str(row.criterion_average[c.pk])
+                    for c in report.criteria
+                    if c.pk in row.criterion_average
+                },
+            }
+            for row in report.rows
+        ],
+    }
+
+
+@router.get(
+    "/solicitations/{solicitation_id}/evaluation",
+    response={200: EvaluationOut, 403: ErrorOut, 404: ErrorOut},
+    summary="The evaluation report: public after the award",
+    description="Before the award only the lead agency, the program office, auditors and "
+    "committee members without a conflict may read it.",
+)
+def evaluation(request: HttpRequest, solicitation_id: int) -> Any:
+    s = get_object_or_404(Solicitation.objects.visible_to(request.user), pk=solicitation_id)
+    if s.awarded_at is None and not rules.has_perm("evaluation:view", request.user, s):
+        raise forbidden(PermissionDenied("the evaluation is published with the award"))
+    return _evaluation(s)

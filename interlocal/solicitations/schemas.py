@@ -86,3 +86,51 @@ class ProposalOut(Schema):
     receipt: str
     award: str
     documents: list[str]
+
+
+class VoteIn(Schema):
+    choice: str  # approve, return or abstain
+    comment: str = ""
+
+
+class VoteOut(Schema):
+    round: int
+    subject: str
+    choice: str
+    outcome: str
+    status: str
+
+
+class AppointIn(Schema):
+    email: str
+
+
+class DeclarationIn(Schema):
+    has_conflict: bool
+    statement: str = ""
+    signed_name: str
+
+
+class ScoreIn(Schema):
+    proposal_id: int
+    criterion: str  # the criterion's name
+    points: int
+    comment: str = ""
+
+
+class ScoresIn(Schema):
+    scores: list[ScoreIn]
+
+
+class ReportRowOut(Schema):
+    rank: int
+    proposal_id: int
+    supplier: str
+    total: str
+    criterion_average: dict[str, str]
+
+
+class EvaluationOut(Schema):
+    complete: bool
+    gaps: list[str]
+    rows: list[ReportRowOut]

@@ -283,6 +283,11 @@ API_EXPECTED: dict[tuple[str, str], str | None] = {
     ("post", "/api/v1/solicitations/{solicitation_id}/transitions"): "solicitations:write",
     ("get", "/api/v1/solicitations/{solicitation_id}/proposals"): None,
     ("post", "/api/v1/solicitations/{solicitation_id}/proposals"): "proposals:write",
+    ("post", "/api/v1/solicitations/{solicitation_id}/votes"): "solicitations:write",
+    ("post", "/api/v1/solicitations/{solicitation_id}/committee"): "solicitations:write",
+    ("post", "/api/v1/solicitations/{solicitation_id}/declaration"): "solicitations:write",
+    ("post", "/api/v1/solicitations/{solicitation_id}/scores"): "solicitations:write",
+    ("get", "/api/v1/solicitations/{solicitation_id}/evaluation"): None,
     ("get", "/api/v1/agreements"): None,
     ("get", "/api/v1/agreements/{agreement_id}"): None,
     ("get", "/api/v1/agreements/{agreement_id}/price-file"): None,
@@ -306,21 +311,50 @@ def test_every_api_operation_has_an_expectation() -> None:
 
 @pytest.fixture
 def api_world(personas, settings, tmp_path) -> dict[str, Any]:
-    """One object of each kind the API addresses: a published solicitation and a draft of the
-    lead-agency persona's agency, and an agreement."""
+    """One object of each kind the API addresses, in the state each write needs: a published
+    solicitation, a draft, one under the Advisory Board's review, one in evaluation with the
+    Advisory Board persona on its committee, and an awarded one with its agreement."""
+    from interlocal.solicitations import services
     from interlocal.solicitations.tests import builders
     from tests import factories
 
     settings.MEDIA_ROOT = tmp_path
     settings.ADVISORY_QUORUM = 3
-    published = builders.published(personas, builders.board(3), number="MATRIX-PUB")
-    return {
+    objects = _objects(personas)
+    officer = personas["lead_agency_officer"]
+    review = builders.draft(personas, number="MATRIX-REVIEW")
+    services.transition(review, "submit_for_review", actor=officer)
+    evaluating = builders.in_evaluation(
+        personas, builders.board(3), [factories.supplier_rep()], number="MATRIX-EVAL"
+    )
+    services.appoint_member(evaluating, personas["advisory_member"], actor=officer)
+    return objects | {
         "agency": Agency.objects.filter(participating_since__isnull=True).first(),
-        "solicitation": published,
-        "draft": builders.draft(personas, number="MATRIX-DRAFT"),
-        "agreement": factories.agreement(),
-        "ocid": f"{settings.OCDS_PREFIX}-{published.number}",
+        "review": review,
+        "evaluating": evaluating,
+        "ocid": f"{settings.OCDS_PREFIX}-{objects['published'].number}",
     }
+
+
+# Which solicitation each operation addresses, and the persona whose key may use it.
+API_TARGETS = {
+    "/transitions": "draft",
+    "/votes": "review",
+    "/declaration": "evaluating",
+    "/scores": "evaluating",
+    "/evaluation": "awarded",
+}
+API_OWNERS = {
+    "/api/v1/registrations": "sponsor_viewer",
+    "/proposals": "supplier_rep",
+    "/votes": "advisory_member",
+    "/declaration": "advisory_member",
+    "/scores": "advisory_member",
+}
+
+
+def _by_suffix(table: dict[str, str], path: str, default: str) -> str:
+    return next((v for k, v in table.items() if path.endswith(k)), default)
 
 
 def _api_call(client, method: str, path: str, world: dict[str, Any], **headers: str):
@@ -328,7 +362,7 @@ def _api_call(client, method: str, path: str, world: dict[str, Any], **headers: 
 
     from interlocal.solicitations.tests.test_api import draft_body
 
-    target = world["draft"] if path.endswith("/transitions") else world["solicitation"]
+    target = world[_by_suffix(API_TARGETS, path, "published")]
     url = (
         path.replace("{agency_id}", str(world["agency"].pk))
         .replace("{solicitation_id}", str(target.pk))
@@ -354,9 +388,14 @@ def _api_call(client, method: str, path: str, world: dict[str, Any], **headers: 
             "accepted_terms": True,
         },
         "/api/v1/solicitations": draft_body(number="MATRIX-API"),
-        "/api/v1/solicitations/{solicitation_id}/transitions": {"name": "submit_for_review"},
+        "/transitions": {"name": "submit_for_review"},
+        "/votes": {"choice": "approve"},
+        "/committee": {"email": "buyer@example.gov"},
+        "/declaration": {"has_conflict": False, "signed_name": "Advisory Member"},
+        "/scores": {"scores": []},
     }
-    return client.post(url, bodies[path], content_type="application/json", headers=headers)
+    body = bodies.get(path) or next(v for k, v in bodies.items() if path.endswith(k))
+    return client.post(url, body, content_type="application/json", headers=headers)
 
 
 @pytest.mark.django_db
@@ -424,17 +463,11 @@ def test_every_api_write_needs_its_scope(personas, client, api_world) -> None:
     from interlocal.accounts.models import ApiKey, ApiScope
     from interlocal.accounts.services import issue_api_key
 
-    # The persona whose organization holds each scope (and may use it).
-    owners = {
-        "registrations:write": "sponsor_viewer",
-        "solicitations:write": "lead_agency_officer",
-        "proposals:write": "supplier_rep",
-    }
     for method, path in api_operations():
         scope = API_EXPECTED[(method, path)]
         if scope is None:
             continue
-        owner = personas[owners[scope]]
+        owner = personas[_by_suffix(API_OWNERS, path, "lead_agency_officer")]
         # A key lacking the scope: issued with it, then stored with every other scope instead,
         # as an older key would be.
         others = [s for s in ApiScope.values if s != scope]
