@@ -4,6 +4,7 @@ import csv
 import datetime
 import hashlib
 import io
+import re
 import zipfile
 
 import pytest
@@ -216,3 +217,87 @@ def test_the_api_lists_filters_and_shows_agreements(client, awarded):
         }
     ]
     assert client.get("/api/v1/agreements/999999").status_code == 404
+
+
+def test_a_price_file_uploads_through_the_page(client_for, personas):
+    lead = personas["lead_agency_officer"].active_memberships[0].organization.agency
+    a = factories.agreement(lead_agency=lead)
+    client = client_for("lead_agency_officer")
+    csv_file = ContentFile(
+        "\ufeffItem Number,Description,UOM,MSRP,Discount\r\nA-1,Stapler,EA,20.00,25%\r\n".encode(),
+        name="prices.csv",
+    )
+    response = client.post(
+        f"/agreements/{a.pk}/price-file/upload/",
+        {"file": csv_file, "effective_from": "2026-03-01", "note": "Spring"},
+        follow=True,
+    )
+    assert "Price file version 1 imported: 1 items" in response.content.decode()
+    item = PriceItem.objects.get(price_file__agreement=a)
+    assert (item.list_price_cents, item.contract_price_cents, item.discount_bps) == (
+        2000,
+        1500,
+        2500,
+    )
+
+
+def test_a_refused_price_file_lists_its_errors_and_offers_them_as_csv(client_for, personas):
+    lead = personas["lead_agency_officer"].active_memberships[0].organization.agency
+    a = factories.agreement(lead_agency=lead)
+    client = client_for("lead_agency_officer")
+    bad = ContentFile(
+        b"sku,description,unit,contract_price\nA,Pen,EA,abc\nA,Pen,EA,-1\n", name="bad.csv"
+    )
+    response = client.post(
+        f"/agreements/{a.pk}/price-file/upload/", {"file": bad, "effective_from": "2026-03-01"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The price file was refused; nothing was saved" in page
+    assert not PriceFile.objects.filter(agreement=a).exists()
+    errors_url = re.search(r'href="(/agreements/\d+/price-file/errors/[^"]+\.csv)"', page).group(1)
+    download = client.get(errors_url)
+    assert download.status_code == 200
+    rows = list(csv.reader(io.StringIO(download.content.decode())))
+    assert rows[0][0] == "line" and {r[0] for r in rows[1:]} >= {"2", "3"}
+    assert client_for("buyer").get(errors_url).status_code == 403
+
+
+def test_the_price_file_template_downloads(client):
+    response = client.get("/agreements/price-file-template.csv")
+    header = response.content.decode().splitlines()[0].lower()
+    assert "sku" in header and "contract" in header
+
+
+def test_the_office_sets_a_tiered_fee_schedule_through_the_page(client_for):
+    a = factories.agreement()
+    client = client_for("program_admin")
+    response = client.post(
+        f"/agreements/{a.pk}/fees/",
+        {
+            "effective_from": "2027-01-01",
+            "rate_bps": "200",
+            "fee_base": "net_invoiced",
+            "tiers": "0 200\n10000000 150",
+            "state_add_ons": "tx 25",
+        },
+        follow=True,
+    )
+    assert "Fee schedule set." in response.content.decode()
+    schedule = a.fee_schedules.get(effective_from=datetime.date(2027, 1, 1))
+    assert [(t.from_cents, t.rate_bps) for t in schedule.tiers.all()] == [
+        (0, 200),
+        (1_000_000_000, 150),
+    ]
+    assert schedule.state_add_ons.get().state.postal == "TX"
+    bad = client.post(
+        f"/agreements/{a.pk}/fees/",
+        {
+            "effective_from": "2027-06-01",
+            "rate_bps": "200",
+            "fee_base": "net_invoiced",
+            "tiers": "lots 200",
+        },
+    )
+    assert "tier amounts are whole dollars" in bad.content.decode()
+    assert a.fee_schedules.count() == 2
