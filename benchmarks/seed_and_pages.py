@@ -51,6 +51,13 @@ ENDPOINTS = [
     "/agencies/{id}/",
     "/api/v1/agencies?q=lake",
     "/api/v1/agencies?state=CA&page=20",
+    "/agreements/",
+    "/agreements/?q=chair&status=",
+    "/agreements/{agreement}/",
+    "/agreements/{agreement}/packet/",
+    "/solicitations/",
+    "/api/v1/agreements?q=paper",
+    "/api/v1/agreements/{agreement}/eligibility?agency={id}",
 ]
 DIRECTORY = "/agencies/"
 COUNT_SQL = "SELECT COUNT(*) FROM registry_agency"
@@ -324,10 +331,16 @@ def pages_worker() -> None:
     assert settings.DEBUG, "the page worker reads Django's per-request query log (DEBUG on)"
     pks = Agency.objects.order_by("pk").values_list("pk", flat=True)
     agency_id = pks[pks.count() // 2]
+    from interlocal.agreements.models import Agreement
+
+    # The agreement with the largest price file: the heaviest agreement page.
+    agreement_id = Agreement.objects.order_by("-price_files__item_count", "pk").values_list(
+        "pk", flat=True
+    )[0]
     client = Client()
     out: dict[str, Any] = {"agency_id": agency_id, "pages": {}}
     for endpoint in ENDPOINTS:
-        url = endpoint.format(id=agency_id)
+        url = endpoint.format(id=agency_id, agreement=agreement_id)
         started = time.perf_counter()
         response = client.get(url)
         first = time.perf_counter() - started
