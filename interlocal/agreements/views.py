@@ -75,7 +75,7 @@ def index(request: HttpRequest) -> HttpResponse:
         lead_agency=filters.get("lead_agency") or "",
         status=filters.get("status") or "",
         certification=filters.get("certification") or "",
-    ).order_by("title", "number")
+    ).order_by("title", "-effective_on", "number")  # the current one before its predecessors
     context = {
         "form": form,
         "page": paginate(request, agreements),
