@@ -12,6 +12,7 @@ from interlocal.agreements.prices import current_price_file
 from interlocal.core.search import matching
 from interlocal.registry.models import Certification
 from interlocal.solicitations.models import Proposal, Solicitation, Status
+from interlocal.solicitations.queries import public_tabulation
 
 EXPIRY_THRESHOLDS = (180, 90, 30)
 
@@ -133,13 +134,7 @@ class Packet:
 
 def due_diligence_packet(agreement: Agreement) -> Packet:
     s = agreement.solicitation
-    proposals: list[Proposal] = []
-    if s is not None and s.opened_at is not None:
-        proposals = list(
-            s.proposals.filter(status=Proposal.Status.SUBMITTED)
-            .select_related("supplier")
-            .order_by("submitted_at")
-        )
+    proposals = public_tabulation(s) if s is not None else []
     return Packet(
         agreement=agreement,
         solicitation=s,

@@ -21,7 +21,12 @@ from interlocal.core.api_auth import ApiKeyAuth
 from interlocal.registry.models import Agency
 from interlocal.solicitations import services
 from interlocal.solicitations.models import Proposal, ReviewRound, Solicitation
-from interlocal.solicitations.queries import evaluation_gaps, evaluation_report
+from interlocal.solicitations.queries import (
+    evaluation_gaps,
+    evaluation_report,
+    may_see_evaluation,
+    public_tabulation,
+)
 from interlocal.solicitations.schemas import (
     AppointIn,
     DeclarationIn,
@@ -180,11 +185,10 @@ def _proposal(p: Proposal) -> dict[str, Any]:
 )
 def list_proposals(request: HttpRequest, solicitation_id: int) -> Any:
     s = get_object_or_404(Solicitation.objects.visible_to(request.user), pk=solicitation_id)
-    if s.opened_at is not None:
-        qs = s.proposals.filter(status=Proposal.Status.SUBMITTED)
-    else:
-        qs = Proposal.objects.visible_to(request.user).filter(solicitation=s)
-    return [_proposal(p) for p in qs.select_related("supplier").prefetch_related("documents")]
+    if s.is_sealed:  # a supplier sees its own receipts; everyone else nothing
+        opened = Proposal.objects.visible_to(request.user).filter(solicitation=s)
+        return [_proposal(p) for p in opened.prefetch_related("documents")]
+    return [_proposal(p) for p in public_tabulation(s)]
 
 
 @router.post(
@@ -366,6 +370,6 @@ def _evaluation(s: Solicitation) -> dict[str, Any]:
 )
 def evaluation(request: HttpRequest, solicitation_id: int) -> Any:
     s = get_object_or_404(Solicitation.objects.visible_to(request.user), pk=solicitation_id)
-    if s.awarded_at is None and not rules.has_perm("evaluation:view", request.user, s):
+    if not may_see_evaluation(request.user, s):
         raise forbidden(PermissionDenied("the evaluation is published with the award"))
     return _evaluation(s)

@@ -3,7 +3,11 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
+import rules
+
+from interlocal.core.permissions import is_overseer
 from interlocal.solicitations.models import (
     CommitteeMember,
     EvaluationCriterion,
@@ -113,4 +117,36 @@ def public_notices() -> "list[Solicitation]":
         Solicitation.objects.filter(status=Status.PUBLISHED)
         .select_related("lead_agency__state")
         .order_by("due_at")
+    )
+
+
+def may_see_evaluation(user: Any, s: Solicitation) -> bool:
+    """The evaluation report is public with the award. Before it: the lead agency, the program
+    office and auditors, committee members cleared by a no-conflict declaration (a recused
+    member sees no more of the evaluation than the public), and the Advisory Board while it
+    reviews the award recommendation."""
+    if s.status == Status.AWARDED:
+        return True
+    # The Advisory Board votes on the award recommendation: it reads what it approves.
+    if s.status in (Status.AWARD_RECOMMENDED, Status.AWARD_APPROVED) and rules.has_perm(
+        "solicitation:review", user, s
+    ):
+        return True
+    if not rules.has_perm("evaluation:view", user, s):
+        return False
+    if rules.has_perm("solicitation:manage", user, s) or is_overseer(user):
+        return True
+    return s.committee.filter(user=user, declaration__has_conflict=False).exists()
+
+
+def public_tabulation(s: Solicitation) -> list[Proposal]:
+    """Who proposed, when, and the receipt of what was opened: public record from the opening
+    (the same list the opening's audit event holds). Never the proposals' content: that is read
+    through ``Proposal.objects.visible_to``."""
+    if s.is_sealed:
+        return []
+    return list(
+        s.proposals.filter(status=Proposal.Status.SUBMITTED)
+        .select_related("supplier")
+        .order_by("submitted_at", "pk")
     )

@@ -19,6 +19,7 @@ from interlocal.solicitations.forms import (
     add_service_errors,
 )
 from interlocal.solicitations.models import CommitteeMember, Proposal, Score, Solicitation, Status
+from interlocal.solicitations.queries import may_see_evaluation, public_tabulation
 from interlocal.solicitations.views.common import (
     attempt,
     detail_url,
@@ -27,7 +28,6 @@ from interlocal.solicitations.views.common import (
     refusal_text,
     run_service,
 )
-from interlocal.solicitations.views.page import may_see_evaluation, public_tabulation
 
 
 @require_perm("solicitation:manage")

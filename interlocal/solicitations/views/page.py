@@ -18,7 +18,6 @@ from django.shortcuts import render
 
 from interlocal.agreements.models import Agreement
 from interlocal.core.models import AuditEvent
-from interlocal.core.permissions import is_overseer
 from interlocal.solicitations import queries
 from interlocal.solicitations.forms import (
     AddendumForm,
@@ -140,38 +139,6 @@ def steps(s: Solicitation) -> list[Step]:
     return result
 
 
-def may_see_evaluation(user: Any, s: Solicitation) -> bool:
-    """The evaluation report is public with the award. Before it: the lead agency, the program
-    office and auditors, committee members cleared by a no-conflict declaration (a recused
-    member sees no more of the evaluation than the public), and the Advisory Board while it
-    reviews the award recommendation."""
-    if s.status == Status.AWARDED:
-        return True
-    # The Advisory Board votes on the award recommendation: it reads what it approves.
-    if s.status in (Status.AWARD_RECOMMENDED, Status.AWARD_APPROVED) and rules.has_perm(
-        "solicitation:review", user, s
-    ):
-        return True
-    if not rules.has_perm("evaluation:view", user, s):
-        return False
-    if rules.has_perm("solicitation:manage", user, s) or is_overseer(user):
-        return True
-    return s.committee.filter(user=user, declaration__has_conflict=False).exists()
-
-
-def public_tabulation(s: Solicitation) -> list[Proposal]:
-    """Who proposed, when, and the receipt of what was opened: public record from the opening
-    (the same list the opening's audit event holds). Never the proposals' content: that is read
-    through ``Proposal.objects.visible_to``."""
-    if s.is_sealed:
-        return []
-    return list(
-        s.proposals.filter(status=Proposal.Status.SUBMITTED)
-        .select_related("supplier")
-        .order_by("submitted_at", "pk")
-    )
-
-
 def _record(s: Solicitation, rounds: list[RoundView], addenda: list[Any]) -> list[tuple]:
     """The dated record of the solicitation's life."""
     by = f" by {s.created_by}" if s.created_by else ""
@@ -287,7 +254,7 @@ def working_page(
         "propose": rules.has_perm("proposal:submit", user, s) and supplier is not None,
         "draft": rules.has_perm("solicitation:draft", user),
         "audit": rules.has_perm("audit:view", user),
-        "evaluation": may_see_evaluation(user, s),
+        "evaluation": queries.may_see_evaluation(user, s),
     }
     receiving = s.status == Status.PUBLISHED and not s.is_past_due()
     published = s.published_at is not None
@@ -324,7 +291,7 @@ def working_page(
             .prefetch_related("documents")
             .order_by("-submitted_at", "-pk")
         )
-    tabulation = public_tabulation(s)
+    tabulation = queries.public_tabulation(s)
     readable: dict[int, list[Any]] = {}
     if tabulation and user.is_authenticated:
         readable = {
