@@ -314,7 +314,7 @@ def _publish(s: Solicitation, officer: User, voters: list[User]) -> None:
     _approve(s, voters)
     services.transition(s, "publish", actor=officer)
     medium = f"{s.lead_agency.name} procurement portal"
-    today = timezone.localdate()
+    today = s.local_today()  # the advertisement ran today where the lead agency is
     proof = text_pdf(
         f"Proof of publication — {medium}",
         [f"Published {today:%B %d, %Y}. NOTICE INVITING PROPOSALS: {s.number} {s.title}."],

@@ -43,7 +43,7 @@ def awarded(personas, settings, tmp_path):
         s,
         actor=officer,
         medium="Harmon Gazette",
-        published_on=datetime.date.today(),
+        published_on=s.local_today(),
         reference="p. 4",
     )
     addendum = solicitation_services.issue_addendum(

@@ -151,6 +151,11 @@ class Solicitation(models.Model):
     def due_local(self) -> datetime.datetime:
         return self.due_at.astimezone(self.zone)
 
+    def local_today(self) -> datetime.date:
+        """Today's date where the lead agency is (a day ahead of or behind the server's
+        around midnight)."""
+        return timezone.now().astimezone(self.zone).date()
+
     def is_past_due(self, now: datetime.datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.due_at
 

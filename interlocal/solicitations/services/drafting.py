@@ -340,7 +340,7 @@ def record_advertisement(
     require(actor, "solicitation:manage", solicitation)
     if not medium.strip():
         raise ValidationError({"medium": "name the newspaper, journal or website"})
-    if published_on > timezone.now().astimezone(solicitation.zone).date():
+    if published_on > solicitation.local_today():
         raise ValidationError({"published_on": "an advertisement cannot be dated in the future"})
     document = None
     if proof is not None:

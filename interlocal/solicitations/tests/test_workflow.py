@@ -338,7 +338,7 @@ def test_documents_after_publication_come_by_addendum(personas, board):
         s,
         actor=personas["lead_agency_officer"],
         medium="Los Angeles Daily Journal",
-        published_on=timezone.localdate(),
+        published_on=s.local_today(),
         proof=ContentFile(b"%PDF ad", name="ad.pdf"),
     )
     assert proof.proof is not None and len(proof.proof.sha256) == 64
@@ -377,3 +377,21 @@ def test_an_addendum_reaches_every_supplier_preparing_a_proposal(
             s, actor=personas["lead_agency_officer"], title="Alaska", body="Included."
         )
     assert sorted(mailoutbox[-1].to) == sorted([asker.email, proposer.email])
+
+
+def test_an_advertisement_is_dated_by_the_lead_agencys_calendar(personas, board, monkeypatch):
+    s = builders.published(personas, board)
+    Solicitation.objects.filter(pk=s.pk).update(time_zone="America/Los_Angeles")
+    # 06:30 UTC: already Nov 27 for the server (Chicago), still Nov 26 in Los Angeles
+    monkeypatch.setattr(
+        timezone, "now", lambda: datetime.datetime(2026, 11, 27, 6, 30, tzinfo=datetime.UTC)
+    )
+    officer = personas["lead_agency_officer"]
+    with pytest.raises(ValidationError, match="cannot be dated in the future"):
+        services.record_advertisement(
+            s, actor=officer, medium="Gazette", published_on=datetime.date(2026, 11, 27)
+        )
+    ad = services.record_advertisement(
+        s, actor=officer, medium="Gazette", published_on=datetime.date(2026, 11, 26)
+    )
+    assert ad.published_on == datetime.date(2026, 11, 26)
