@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from interlocal.registry.models import AgencyAlias, AgencyDomain
 from tests.factories import AgencyFactory, CertificationFactory, SupplierFactory, state
@@ -72,7 +73,7 @@ def test_agency_page_shows_participation_aliases_and_register_link(client) -> No
 
 
 def test_supplier_directory_counts_only_certifications_in_force(client) -> None:
-    today = datetime.date.today()
+    today = timezone.localdate()  # the program's calendar, as the code under test uses
     current = SupplierFactory(legal_name="Summit Office Supply Co.")
     CertificationFactory(supplier=current, kind="WBE")
     lapsed = SupplierFactory(legal_name="Keystone Fleet Services, LLC")

@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from conftest import ROLES
 from interlocal.accounts.models import Membership
@@ -94,12 +95,11 @@ def test_governance_page_shows_sponsors_foundation_and_advisory_board(client) ->
 
 @pytest.mark.parametrize("seed_value", [1, 2, 3, 7, 11])
 def test_every_seed_writes_valid_certifications(seed_value) -> None:
-    import datetime
 
     from interlocal.registry.models import Certification
 
     seed(seed_value)
-    today = datetime.date.today()
+    today = timezone.localdate()  # the program's calendar, as the code under test uses
     certs = list(Certification.objects.all())
     assert certs and all(c.valid_from <= c.valid_to for c in certs)
     # lapsed ones ended before today; the rest are in force today
