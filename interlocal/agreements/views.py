@@ -34,6 +34,7 @@ from interlocal.core.ui import (
     require_perm,
     signed_in_user,
 )
+from interlocal.eligibility.queries import verdict_for_user
 from interlocal.solicitations.queries import evaluation_report
 
 
@@ -115,15 +116,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "querystring": querystring_without_page(request),
             "may_manage": rules.has_perm("agreement:manage", request.user, agreement),
             "may_set_fees": rules.has_perm("agreement:fee_schedule", request.user, agreement),
-            "verdict": _verdict(request, agreement),
+            "verdict": verdict_for_user(request.user, agreement),
         },
     )
-
-
-def _verdict(request: HttpRequest, agreement: Agreement) -> Any:
-    from interlocal.eligibility.queries import verdict_for_user
-
-    return verdict_for_user(request.user, agreement)
 
 
 def _packet_context(agreement: Agreement) -> dict[str, Any]:
