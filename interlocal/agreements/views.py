@@ -27,6 +27,7 @@ from interlocal.agreements import forms, packet, prices, queries, services
 from interlocal.agreements.ingest import PriceFileError, errors_csv
 from interlocal.agreements.models import Agreement, AgreementDocument
 from interlocal.agreements.services.pricing import import_price_file, template_csv
+from interlocal.core.forms import add_service_errors
 from interlocal.core.ui import (
     page_or_fragment,
     paginate,
@@ -51,14 +52,6 @@ def _may(request: HttpRequest, permission: str, agreement: Agreement) -> Agreeme
     if not rules.has_perm(permission, request.user, agreement):
         raise PermissionDenied(f"you do not have permission '{permission}' on {agreement.number}")
     return agreement
-
-
-def _refusal(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @require_perm("agreement:view")
@@ -230,7 +223,7 @@ def _form_page(
         try:
             action(form.cleaned_data)
         except ValidationError as exc:
-            _refusal(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect("agreements:detail", pk=agreement.pk)
@@ -294,7 +287,7 @@ def upload_price_file(request: HttpRequest, pk: int) -> HttpResponse:
             errors_token = secrets.token_urlsafe(16)
             cache.set(f"price-errors:{errors_token}", errors_csv(exc.errors), ERROR_CSV_TTL)
         except ValidationError as exc:
-            _refusal(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,

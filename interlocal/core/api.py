@@ -38,14 +38,17 @@ class LazyRows:
         return [self.to_dict(row) for row in self.qs[item]]
 
 
+def field_errors(exc: ValidationError) -> list[dict[str, str]]:
+    """Every message of a refusal, with the field it is about ("" for the whole request)."""
+    if hasattr(exc, "error_dict"):
+        return [{"field": f, "message": m} for f, ms in exc.message_dict.items() for m in ms]
+    return [{"field": "", "message": m} for m in exc.messages]
+
+
 def refused(exc: ValidationError, what: str) -> Status:
     """A 422 listing every field error, saying nothing was saved."""
-    errors = (
-        [{"field": f, "message": m} for f, ms in exc.message_dict.items() for m in ms]
-        if hasattr(exc, "error_dict")
-        else [{"field": "", "message": m} for m in exc.messages]
-    )
-    return Status(422, {"detail": f"{what} was refused; nothing was saved", "errors": errors})
+    detail = f"{what} was refused; nothing was saved"
+    return Status(422, {"detail": detail, "errors": field_errors(exc)})
 
 
 def acting_user(request: HttpRequest, scope: str) -> User:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from interlocal.agreements.models import Agreement
-from interlocal.core.api import ErrorOut
+from interlocal.core.api import ErrorOut, field_errors
 from interlocal.core.money import MoneyError, parse_amount, to_cents
 from interlocal.eligibility import queries
 from interlocal.eligibility.schema import Rule
@@ -58,12 +58,8 @@ def agreement_eligibility(
         if query.scope is not None and query.scope not in SCOPES:
             raise ValidationError({"scope": [f"use one of: {', '.join(SCOPES)}"]})
     except ValidationError as exc:
-        errors = [
-            {"field": field, "message": message}
-            for field, messages in exc.message_dict.items()
-            for message in messages
-        ]
-        return Status(422, {"detail": "the purchase details are not valid", "errors": errors})
+        detail = "the purchase details are not valid"
+        return Status(422, {"detail": detail, "errors": field_errors(exc)})
     verdict = queries.verdict_for(
         agency,
         agreement,

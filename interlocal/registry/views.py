@@ -5,6 +5,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from interlocal.core.forms import add_service_errors
 from interlocal.core.ui import (
     acting_user,
     page_or_fragment,
@@ -149,7 +150,7 @@ def register_details(request: HttpRequest) -> HttpResponse:
         try:
             registration = services.submit_registration(actor=acting_user(request), req=req)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             request.session["registration_id"] = registration.pk
             return redirect("registry:register_done")
@@ -162,17 +163,6 @@ def register_details(request: HttpRequest) -> HttpResponse:
             "terms_version": settings.PARTICIPATION_TERMS_VERSION,
         },
     )
-
-
-def _add_errors(form: RegistrationForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            target = field if field in form.fields else None
-            for message in errors:
-                form.add_error(target, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 @require_perm("registration:submit")

@@ -2,9 +2,9 @@
 
 Forms check the shape of what is typed (a date parses, a weight is a number); the services
 decide whether it is allowed, and their messages are put back on the form that was sent
-(``add_service_errors``). Laid out as the services are:
+(``core.forms.add_service_errors``). Laid out as the services are:
 
-- ``common``: refusals onto forms, date, time and file inputs, US time zones
+- ``common``: date, time and file inputs, US time zones
 - ``drafting``: the notice board's filters, the draft, its criteria, documents, advertisements
 - ``bidding``: addenda, questions and answers, proposals
 - ``evaluation``: the Board's vote, the committee, declarations, scores, the award
@@ -18,7 +18,6 @@ from interlocal.solicitations.forms.bidding import (
 )
 from interlocal.solicitations.forms.common import (
     TIME_ZONE_NAMES,
-    add_service_errors,
     time_zone_choices,
 )
 from interlocal.solicitations.forms.drafting import (
@@ -70,7 +69,6 @@ __all__ = [
     "SolicitationForm",
     "TemplateStartForm",
     "VoteForm",
-    "add_service_errors",
     "criteria_formset",
     "criteria_of",
     "evaluator_choices",

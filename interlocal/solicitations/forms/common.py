@@ -4,7 +4,6 @@ inputs, file inputs and the US time zones."""
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from interlocal.core.geography import US_TIME_ZONES
 
@@ -33,29 +32,6 @@ def time_zone_choices() -> list[tuple[str, str]]:
     ordered = [tz for tz in TIME_ZONE_NAMES if tz in US_TIME_ZONES]
     ordered += [tz for tz in US_TIME_ZONES if tz not in TIME_ZONE_NAMES]
     return [(tz, f"{TIME_ZONE_NAMES.get(tz, tz)} ({tz})") for tz in ordered]
-
-
-def add_service_errors(
-    form: forms.BaseForm, exc: ValidationError, *, aliases: dict[str, str] | None = None
-) -> dict[str, list[str]]:
-    """Put a service's refusal on ``form``: a message about a field goes under that field
-    (``aliases`` maps the service's name to the form's), the rest to the whole form. Returns
-    messages about names the form does not have and ``aliases`` maps to ``""`` (the caller
-    shows them where they belong, e.g. the criteria table)."""
-    aliases = aliases or {}
-    elsewhere: dict[str, list[str]] = {}
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return elsewhere
-    for name, messages in exc.message_dict.items():
-        target = aliases.get(name, name)
-        if target == "":
-            elsewhere.setdefault(name, []).extend(messages)
-            continue
-        for message in messages:
-            form.add_error(target if target in form.fields else None, message)
-    return elsewhere
 
 
 class DateInput(forms.DateInput):

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from interlocal.accounts.models import User
+from interlocal.core.forms import add_service_errors
 from interlocal.core.ui import require_perm, signed_in_user
 from interlocal.solicitations import services
 from interlocal.solicitations.forms import (
@@ -21,7 +22,6 @@ from interlocal.solicitations.forms import (
     QuestionForm,
     RecommendForm,
     VoteForm,
-    add_service_errors,
 )
 from interlocal.solicitations.models import (
     Addendum,

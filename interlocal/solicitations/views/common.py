@@ -12,9 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 
+from interlocal.core.forms import add_service_errors
 from interlocal.registry.models import Supplier
 from interlocal.solicitations import services
-from interlocal.solicitations.forms import add_service_errors
 from interlocal.solicitations.models import Solicitation
 from interlocal.solicitations.models.solicitation import SolicitationQuerySet
 

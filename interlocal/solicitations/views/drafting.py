@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from interlocal.accounts.models import User
 from interlocal.accounts.roles import Role
+from interlocal.core.forms import add_service_errors
 from interlocal.core.ui import require_perm, signed_in_user
 from interlocal.solicitations import services
 from interlocal.solicitations.forms import (
@@ -22,7 +23,6 @@ from interlocal.solicitations.forms import (
     DocumentForm,
     SolicitationForm,
     TemplateStartForm,
-    add_service_errors,
     criteria_formset,
     criteria_of,
     lead_agency_choices,

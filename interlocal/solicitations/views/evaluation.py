@@ -10,13 +10,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from interlocal.accounts.models import User
+from interlocal.core.forms import add_service_errors
 from interlocal.core.ui import require_perm, signed_in_user
 from interlocal.solicitations import queries, services
 from interlocal.solicitations.forms import (
     AppointForm,
     DeclarationForm,
     ScoreSheetForm,
-    add_service_errors,
 )
 from interlocal.solicitations.models import CommitteeMember, Proposal, Score, Solicitation, Status
 from interlocal.solicitations.queries import may_see_evaluation, public_tabulation
