@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from interlocal.accounts.models import ApiKey, Organization
+from interlocal.accounts.models import ApiKey, Organization, User
 from interlocal.accounts.roles import Role
 
 
@@ -20,3 +20,11 @@ def api_keys_visible_to(user: object) -> QuerySet[ApiKey]:
     if user.has_role(Role.PROGRAM_ADMIN):  # type: ignore[attr-defined]
         return qs
     return qs.filter(organization__in=key_organizations(user))
+
+
+def emails_of(role: str, **organization: object) -> set[str]:
+    """Addresses of the active people who hold ``role`` in an organization matching the
+    lookups given (``agency=…``, ``kind=…``, ``supplier_id__in=…``): whom to write to."""
+    lookups = {f"memberships__organization__{name}": value for name, value in organization.items()}
+    people = User.objects.filter(is_active=True, memberships__role=role, **lookups)
+    return set(people.values_list("email", flat=True))

@@ -1,6 +1,6 @@
 from django import forms
 
-from interlocal.agreements.models import AgreementStatus, FeeBase
+from interlocal.agreements.models import AgreementDocument, AgreementStatus, FeeBase
 from interlocal.core.models import CategoryCode
 from interlocal.registry.models import CertificationKind
 
@@ -109,12 +109,6 @@ class FeeScheduleForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    kind = forms.ChoiceField(
-        choices=[
-            ("executed_agreement", "Executed agreement"),
-            ("insurance", "Certificate of insurance"),
-            ("other", "Other"),
-        ]
-    )
+    kind = forms.ChoiceField(choices=AgreementDocument.Kind.choices)
     title = forms.CharField(max_length=200)
     file = forms.FileField()

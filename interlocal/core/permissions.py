@@ -42,6 +42,19 @@ def is_auditor(user: Any) -> bool:
 
 
 @rules.predicate
+def is_officer_of_lead_agency(user: Any, obj: Any = None) -> bool:
+    """An officer of the lead agency of ``obj`` (a solicitation or an agreement: anything with
+    ``lead_agency_id``). Without an object, a view's guard before it has loaded one, the role
+    alone answers; the service asks again with the object."""
+    if user is None or not user.is_authenticated:
+        return False
+    if obj is None:
+        return bool(is_lead_agency_officer(user))
+    agency_id = getattr(obj, "lead_agency_id", None)
+    return any(o.agency_id == agency_id for o in user.organizations_with(Role.LEAD_AGENCY_OFFICER))
+
+
+@rules.predicate
 def is_signed_in(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated)
 

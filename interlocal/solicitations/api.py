@@ -22,7 +22,6 @@ from interlocal.registry.models import Agency
 from interlocal.solicitations import services
 from interlocal.solicitations.models import Proposal, ReviewRound, Solicitation
 from interlocal.solicitations.queries import (
-    evaluation_gaps,
     evaluation_report,
     may_see_evaluation,
     public_tabulation,
@@ -343,7 +342,7 @@ def _evaluation(s: Solicitation) -> dict[str, Any]:
     report = evaluation_report(s)
     return {
         "complete": report.complete,
-        "gaps": evaluation_gaps(s),
+        "gaps": report.gaps,
         "rows": [
             {
                 "rank": row.rank,

@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from interlocal.accounts.models import User
+from interlocal.accounts.queries import emails_of
 from interlocal.accounts.roles import Role
 from interlocal.core.notify import absolute, send_after_commit
 from interlocal.solicitations.models import (
@@ -18,13 +19,7 @@ def _link(s: Solicitation) -> str:
 
 
 def _supplier_emails(supplier_ids: set[int]) -> set[str]:
-    return set(
-        User.objects.filter(
-            is_active=True,
-            memberships__organization__supplier_id__in=supplier_ids,
-            memberships__role=Role.SUPPLIER_REP,
-        ).values_list("email", flat=True)
-    )
+    return emails_of(Role.SUPPLIER_REP, supplier_id__in=supplier_ids)
 
 
 def _proposer_emails(s: Solicitation) -> set[str]:
@@ -45,12 +40,7 @@ def _interested_emails(s: Solicitation) -> set[str]:
 
 
 def _lead_officer_emails(s: Solicitation) -> set[str]:
-    return set(
-        User.objects.filter(
-            memberships__organization__agency=s.lead_agency,
-            memberships__role=Role.LEAD_AGENCY_OFFICER,
-        ).values_list("email", flat=True)
-    )
+    return emails_of(Role.LEAD_AGENCY_OFFICER, agency=s.lead_agency)
 
 
 def proposal_received(proposal: Proposal, actor: User) -> None:

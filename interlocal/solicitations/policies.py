@@ -6,25 +6,15 @@ from typing import Any
 
 import rules
 
-from interlocal.accounts.roles import Role
 from interlocal.core.permissions import (
     everyone,
     is_advisory_member,
     is_lead_agency_officer,
+    is_officer_of_lead_agency,
     is_overseer,
     is_program_admin,
     is_supplier_rep,
 )
-
-
-@rules.predicate
-def is_officer_of_lead_agency(user: Any, solicitation: Any = None) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    if solicitation is None:
-        return bool(is_lead_agency_officer(user))
-    agency_id = getattr(solicitation, "lead_agency_id", None)
-    return any(o.agency_id == agency_id for o in user.organizations_with(Role.LEAD_AGENCY_OFFICER))
 
 
 @rules.predicate

@@ -65,7 +65,11 @@ class EvaluationReport:
     criteria: list[EvaluationCriterion]
     members: list[CommitteeMember]
     rows: list[ReportRow]
-    complete: bool
+    gaps: list[str]
+
+    @property
+    def complete(self) -> bool:
+        return not self.gaps
 
 
 def evaluation_report(s: Solicitation) -> EvaluationReport:
@@ -108,16 +112,7 @@ def evaluation_report(s: Solicitation) -> EvaluationReport:
     rows.sort(key=lambda r: (-r.total, str(r.proposal.supplier)))
     for i, row in enumerate(rows):
         row.rank = rows[i - 1].rank if i and row.total == rows[i - 1].total else i + 1
-    return EvaluationReport(criteria, members, rows, complete=not evaluation_gaps(s))
-
-
-def public_notices() -> "list[Solicitation]":
-    """Open solicitations, soonest due first: what the notice page and feed list."""
-    return list(
-        Solicitation.objects.filter(status=Status.PUBLISHED)
-        .select_related("lead_agency__state")
-        .order_by("due_at")
-    )
+    return EvaluationReport(criteria, members, rows, gaps=evaluation_gaps(s))
 
 
 def may_see_evaluation(user: Any, s: Solicitation) -> bool:

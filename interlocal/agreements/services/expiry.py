@@ -7,28 +7,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from interlocal.accounts.models import User
+from interlocal.accounts.queries import emails_of
 from interlocal.accounts.roles import OrgKind, Role
 from interlocal.agreements.models import ExpiryNotice
 from interlocal.agreements.queries import ExpiryRow, expiry_pipeline
 from interlocal.core import audit
 from interlocal.core.notify import absolute, send_after_commit
-
-
-def _recipients(row: ExpiryRow) -> list[str]:
-    officers = User.objects.filter(
-        is_active=True,
-        memberships__organization__agency=row.agreement.lead_agency,
-        memberships__role=Role.LEAD_AGENCY_OFFICER,
-    )
-    office = User.objects.filter(
-        is_active=True,
-        memberships__organization__kind=OrgKind.PROGRAM_OFFICE,
-        memberships__role=Role.PROGRAM_ADMIN,
-    )
-    return sorted(
-        set(officers.values_list("email", flat=True)) | set(office.values_list("email", flat=True))
-    )
 
 
 def _body(row: ExpiryRow) -> str:
@@ -48,6 +32,7 @@ def send_expiry_notices(today: datetime.date | None = None) -> list[ExpiryNotice
     """Send what is due today and record it; a notice already sent for an agreement's band and
     term end is not sent again (running the command twice a day is harmless)."""
     today = today or timezone.localdate()
+    office = emails_of(Role.PROGRAM_ADMIN, kind=OrgKind.PROGRAM_OFFICE)
     sent = []
     for row in expiry_pipeline(today):
         a = row.agreement
@@ -55,7 +40,11 @@ def send_expiry_notices(today: datetime.date | None = None) -> list[ExpiryNotice
             agreement=a,
             threshold_days=row.threshold,
             term_ends_on=a.expires_on,
-            defaults={"recipients": _recipients(row)},
+            defaults={
+                "recipients": sorted(
+                    office | emails_of(Role.LEAD_AGENCY_OFFICER, agency=a.lead_agency)
+                )
+            },
         )
         if not created:
             continue

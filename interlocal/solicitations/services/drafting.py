@@ -3,8 +3,10 @@ one from a prior solicitation."""
 
 import datetime
 import zoneinfo
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
@@ -43,6 +45,13 @@ AUDITED_FIELDS = [
     "time_zone",
 ]
 EDITABLE = frozenset({Status.DRAFT})
+
+
+class Weighted(Protocol):
+    """A criterion as typed (``Criterion``) or as stored (``EvaluationCriterion``)."""
+
+    name: str
+    weight: int
 
 
 @dataclass
@@ -87,7 +96,7 @@ def _due_at(terms: SolicitationTerms, errors: dict[str, str]) -> datetime.dateti
     return due
 
 
-def _criteria_errors(criteria: list[Criterion]) -> str:
+def _criteria_errors(criteria: Sequence[Weighted]) -> str:
     if not criteria:
         return "add the evaluation criteria, with weights that add up to 100"
     names = [c.name.strip().lower() for c in criteria]

@@ -36,7 +36,7 @@ class AwardTerms:
 
 def _guard_submit_for_review(s: Solicitation, actor: User, params: dict[str, Any]) -> None:
     problems = []
-    if message := _criteria_errors(list(s.criteria.all())):  # type: ignore[arg-type]
+    if message := _criteria_errors(list(s.criteria.all())):
         problems.append(message)
     if not s.categories.exists():
         problems.append("choose at least one category")

@@ -212,8 +212,6 @@ def evaluation(request: HttpRequest, pk: int) -> HttpResponseBase:
             "s": s,
             "report": report,
             "table": table,
-            "gaps": queries.evaluation_gaps(s)
-            if report is not None and s.status == Status.EVALUATION
-            else [],
+            "gaps": report.gaps if report is not None and s.status == Status.EVALUATION else [],
         },
     )
