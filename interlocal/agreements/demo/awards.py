@@ -24,7 +24,7 @@ from interlocal.agreements.models import (
     RenewalOption,
 )
 from interlocal.agreements.models.fees import DEFAULT_RATE_BPS
-from interlocal.agreements.services.pricing import search_text as item_search_text
+from interlocal.agreements.services.pricing import price_item
 from interlocal.agreements.services.terms import agreement_for_proposal
 from interlocal.core.pdf import text_pdf
 from interlocal.core.periods import add_months
@@ -219,20 +219,7 @@ def _price_files(
             uploaded_at=uploaded,
         )
         PriceItem.objects.bulk_create(
-            (
-                PriceItem(
-                    price_file=price_file,
-                    sku=row.sku,
-                    description=row.description,
-                    unit=row.unit,
-                    list_price_cents=row.list_price_cents,
-                    contract_price_cents=row.contract_price_cents,
-                    discount_bps=row.discount_bps,
-                    category_code=code,
-                    search_text=item_search_text(row.sku, row.description),
-                )
-                for row in rows
-            ),
+            (price_item(price_file, row, code) for row in rows),
             batch_size=BATCH,
         )
         counts.price_files += 1

@@ -9,6 +9,7 @@ import datetime
 import io
 import unicodedata
 from collections.abc import Callable, Mapping
+from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,7 +17,6 @@ from django.db import transaction
 from interlocal.accounts.models import User
 from interlocal.agreements.ingest.price_rows import (
     DISPLAY,
-    PriceRow,
     PriceRows,
     max_length,
     read_price_file,
@@ -101,7 +101,9 @@ def import_price_rows(
     )
     for start in range(0, len(rows.rows), BATCH):
         chunk = rows.rows[start : start + BATCH]
-        PriceItem.objects.bulk_create([_item(price_file, row) for row in chunk])
+        PriceItem.objects.bulk_create(
+            [price_item(price_file, row, row.category_code) for row in chunk]
+        )
         if progress:
             progress(len(chunk))
     audit.record(
@@ -144,7 +146,25 @@ def _check_effective_from(previous: PriceFile | None, effective_from: datetime.d
         )
 
 
-def _item(price_file: PriceFile, row: PriceRow) -> PriceItem:
+class ItemValues(Protocol):
+    """An item's values as read from a file (``PriceRow``) or generated (the demo's items)."""
+
+    @property
+    def sku(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def list_price_cents(self) -> int | None: ...
+    @property
+    def contract_price_cents(self) -> int: ...
+    @property
+    def discount_bps(self) -> int | None: ...
+
+
+def price_item(price_file: PriceFile, row: ItemValues, category_code: str) -> PriceItem:
+    """The (unsaved) item of ``price_file``, its search text filled."""
     return PriceItem(
         price_file=price_file,
         sku=row.sku,
@@ -153,7 +173,7 @@ def _item(price_file: PriceFile, row: PriceRow) -> PriceItem:
         list_price_cents=row.list_price_cents,
         contract_price_cents=row.contract_price_cents,
         discount_bps=row.discount_bps,
-        category_code=row.category_code,
+        category_code=category_code,
         search_text=item_search_text(row.sku, row.description),
     )
 
