@@ -42,6 +42,9 @@ demo: deps
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo --scale $(DEMO_SCALE) --seed $(DEMO_SEED)
 	$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
+	@# The task worker processes large sales-report uploads beside the web server.
+	DEBUG=1 $(PY) manage.py db_worker --queue-name '*' -v0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 # Start the demo over: deletes the embedded demo database (never a DATABASE_URL one).

@@ -74,6 +74,8 @@ def _no_internet():
 _AUDIT_GUARDS = importlib.import_module(
     "interlocal.core.migrations.0002_geography_and_audit_guards"
 )
+# Accepted sales lines are immutable the same way (triggers), and the flush must empty them too.
+_FACT_GUARDS = importlib.import_module("interlocal.reporting.migrations.0002_facts_are_immutable")
 
 
 def _set_audit_guards(*, on: bool) -> None:
@@ -81,14 +83,14 @@ def _set_audit_guards(*, on: bool) -> None:
 
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            for statement in _AUDIT_GUARDS.SQLITE_UNGUARD:
-                cursor.execute(statement)
-            for statement in _AUDIT_GUARDS.SQLITE_GUARDS if on else []:
-                cursor.execute(statement)
+            for guards in (_AUDIT_GUARDS, _FACT_GUARDS):
+                for statement in guards.SQLITE_UNGUARD:
+                    cursor.execute(statement)
+                for statement in guards.SQLITE_GUARDS if on else []:
+                    cursor.execute(statement)
         elif connection.vendor == "postgresql":
-            cursor.execute(
-                f"ALTER TABLE core_auditevent {'ENABLE' if on else 'DISABLE'} TRIGGER USER"
-            )
+            for table in ("core_auditevent", "reporting_salesline"):
+                cursor.execute(f"ALTER TABLE {table} {'ENABLE' if on else 'DISABLE'} TRIGGER USER")
 
 
 @pytest.fixture(scope="module")

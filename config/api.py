@@ -7,6 +7,7 @@ from interlocal.agreements.api import router as agreements_router
 from interlocal.eligibility.api import router as eligibility_router
 from interlocal.opendata.api import router as opendata_router
 from interlocal.registry.api import router as registry_router
+from interlocal.reporting.api import router as reporting_router
 from interlocal.solicitations.api import router as solicitations_router
 
 api = NinjaAPI(
@@ -24,3 +25,4 @@ api.add_router("/", solicitations_router)
 api.add_router("/", agreements_router)
 api.add_router("/", eligibility_router)
 api.add_router("/", opendata_router)
+api.add_router("/", reporting_router)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "interlocal.solicitations",
     "interlocal.agreements",
     "interlocal.eligibility",
+    "interlocal.reporting",
     "interlocal.opendata",
 ]
 
@@ -200,6 +201,12 @@ CACHES = {
         "LOCATION": os.environ.get("CACHE_LOCATION", "interlocal_cache"),
     }
 }
+
+# Sales reports: accept a processed report by itself when nothing is left for the program office
+# to review (SALES_AUTO_ACCEPT=0 to accept every report by hand); uploads above
+# SALES_INLINE_MAX_BYTES are processed by the task worker instead of during the request.
+SALES_AUTO_ACCEPT = env_bool("SALES_AUTO_ACCEPT", True)
+SALES_INLINE_MAX_BYTES = int(os.environ.get("SALES_INLINE_MAX_BYTES", str(2 * 1024 * 1024)))
 
 TASKS = {
     "default": {

@@ -9,6 +9,7 @@ urlpatterns = [
     path("solicitations/", include("interlocal.solicitations.urls", namespace="solicitations")),
     path("agreements/", include("interlocal.agreements.urls", namespace="agreements")),
     path("eligibility/", include("interlocal.eligibility.urls", namespace="eligibility")),
+    path("reports/", include("interlocal.reporting.urls", namespace="reporting")),
     path("opendata/", include("interlocal.opendata.urls", namespace="opendata")),
     path("account/", include("interlocal.accounts.urls", namespace="accounts")),
     path("accounts/", include("allauth.urls")),

@@ -203,6 +203,7 @@ class ApiScope(models.TextChoices):
     REGISTRATIONS_WRITE = "registrations:write", "Submit agency registrations"
     SOLICITATIONS_WRITE = "solicitations:write", "Draft and run solicitations"
     PROPOSALS_WRITE = "proposals:write", "Submit proposals to solicitations"
+    SALESREPORTS_WRITE = "salesreports:write", "File quarterly sales reports and read their results"
 
 
 # Which scopes a key of each organization kind may carry. Enrolling agencies is for the program
@@ -211,10 +212,12 @@ class ApiScope(models.TextChoices):
 # solicitations; a supplier submits proposals. A key acts with its issuer's permissions, so a
 # scope never lets a key do what its issuer could not do in the web UI.
 SCOPES_BY_KIND: dict[str, frozenset[str]] = {
-    OrgKind.PROGRAM_OFFICE: frozenset({ApiScope.REGISTRATIONS_WRITE, ApiScope.SOLICITATIONS_WRITE}),
+    OrgKind.PROGRAM_OFFICE: frozenset(
+        {ApiScope.REGISTRATIONS_WRITE, ApiScope.SOLICITATIONS_WRITE, ApiScope.SALESREPORTS_WRITE}
+    ),
     OrgKind.SPONSOR: frozenset({ApiScope.REGISTRATIONS_WRITE}),
     OrgKind.AGENCY: frozenset({ApiScope.SOLICITATIONS_WRITE}),
-    OrgKind.SUPPLIER: frozenset({ApiScope.PROPOSALS_WRITE}),
+    OrgKind.SUPPLIER: frozenset({ApiScope.PROPOSALS_WRITE, ApiScope.SALESREPORTS_WRITE}),
 }
 
 

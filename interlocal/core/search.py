@@ -64,16 +64,7 @@ def index_statements(table: str, column: str) -> dict[str, tuple[list[str], list
     sqlite = [
         f"CREATE VIRTUAL TABLE {fts} USING fts5({column}, content='{table}', content_rowid='id')",
         f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",  # noqa: S608
-        f"""CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} BEGIN
-             INSERT INTO {fts}(rowid, {column}) VALUES (new.id, new.{column});
-           END""",  # noqa: S608
-        f"""CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} BEGIN
-             INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.id, old.{column});
-           END""",  # noqa: S608
-        f"""CREATE TRIGGER {fts}_update AFTER UPDATE OF {column} ON {table} BEGIN
-             INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.id, old.{column});
-             INSERT INTO {fts}(rowid, {column}) VALUES (new.id, new.{column});
-           END""",  # noqa: S608
+        *sqlite_triggers(table, column),
     ]
     sqlite_reverse = [f"DROP TRIGGER IF EXISTS {fts}_{op}" for op in ("insert", "delete", "update")]
     sqlite_reverse.append(f"DROP TABLE IF EXISTS {fts}")
@@ -82,3 +73,22 @@ def index_statements(table: str, column: str) -> dict[str, tuple[list[str], list
     ]
     postgres_reverse = [f"DROP INDEX IF EXISTS {table}_{column}_fts"]
     return {"sqlite": (sqlite, sqlite_reverse), "postgresql": (postgres, postgres_reverse)}
+
+
+def sqlite_triggers(table: str, column: str) -> list[str]:
+    """The triggers that keep an SQLite FTS5 index in step with its table. A migration that
+    makes SQLite rebuild the table (adding a NOT NULL column does) loses them with the old
+    table and must run these again; the index itself survives, rows keep their ids."""
+    fts = f"{table}_fts"
+    return [
+        f"""CREATE TRIGGER IF NOT EXISTS {fts}_insert AFTER INSERT ON {table} BEGIN
+             INSERT INTO {fts}(rowid, {column}) VALUES (new.id, new.{column});
+           END""",  # noqa: S608
+        f"""CREATE TRIGGER IF NOT EXISTS {fts}_delete AFTER DELETE ON {table} BEGIN
+             INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.id, old.{column});
+           END""",  # noqa: S608
+        f"""CREATE TRIGGER IF NOT EXISTS {fts}_update AFTER UPDATE OF {column} ON {table} BEGIN
+             INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.id, old.{column});
+             INSERT INTO {fts}(rowid, {column}) VALUES (new.id, new.{column});
+           END""",  # noqa: S608
+    ]

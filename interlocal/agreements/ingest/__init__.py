@@ -9,13 +9,13 @@ A reader collects *every* problem in a file before it raises, so the supplier fi
 one pass and nothing is ever half-loaded.
 """
 
-import csv
-import io
-import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 from django.core.exceptions import ValidationError
+
+from interlocal.core.tabular import ColumnSpec, Problem, missing_column, problems_csv
+from interlocal.core.tabular import resolve_columns as tabular_resolve
 
 FIELDS = ("sku", "description", "unit", "list_price", "contract_price", "discount", "category_code")
 REQUIRED = ("sku", "description", "unit")
@@ -73,35 +73,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 # fmt: on
 
-_PARENTHESES = re.compile(r"\([^)]*\)")
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 #: How many errors ``str(PriceFileError)`` lists before summarising the rest.
 MAX_SHOWN = 20
-ERRORS_CSV_HEADER = ("line", "column", "code", "value", "message")
-# A spreadsheet runs a cell that starts with one of these as a formula. Values come from the
-# uploaded file, so the report neutralises them (OWASP "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass(frozen=True, slots=True)
-class PriceError:
-    """One thing wrong in a price file.
-
-    ``line`` is the line (CSV) or row (spreadsheet) as the person sees it in their file, the
-    header being the line it is on; 0 means the file as a whole. ``column`` is the file's own
-    header text, or "(file)" / "(row)". ``message`` already says what to do.
-    """
-
-    line: int
-    column: str
-    code: str
-    message: str
-    value: str = ""
-
-    def __str__(self) -> str:
-        where = "file" if self.line == 0 else f"line {self.line}"
-        column = "" if self.column.startswith("(") else f", column '{self.column}'"
-        return f"{where}{column}: {self.message} [{self.code}]"
+COLUMNS = ColumnSpec("price-file", FIELDS, REQUIRED, DISPLAY, SYNONYMS)
+#: One thing wrong in a price file (the shared :class:`~interlocal.core.tabular.Problem`).
+PriceError = Problem
 
 
 class PriceFileError(ValidationError):
@@ -134,119 +110,17 @@ class PriceFileError(ValidationError):
 
 def errors_csv(errors: Iterable[PriceError]) -> str:
     """Every error as CSV (line, column, code, value, message), for a download link."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(ERRORS_CSV_HEADER)
-    for error in errors:
-        writer.writerow(
-            [error.line, _inert(error.column), error.code, _inert(error.value), error.message]
-        )
-    return out.getvalue()
-
-
-def _inert(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-# --------------------------------------------------------------------------- columns
-
-
-def _loose(header: str) -> str:
-    return _NOT_ALNUM.sub("", header.casefold())
-
-
-def _key(header: str) -> str:
-    """'UNIT OF ISSUE (e.g. Hour, Task, Sq ft)' -> 'unitofissue'; 'SIN(s)' -> 'sin'."""
-    return _loose(_PARENTHESES.sub("", header)) or _loose(header)
-
-
-_SYNONYM_KEYS = {name: frozenset(_key(s) for s in words) for name, words in SYNONYMS.items()}
+    return problems_csv(errors)
 
 
 def resolve_columns(
     header_line: int, header: Sequence[str], column_map: Mapping[str, str] | None = None
 ) -> tuple[dict[str, int], list[PriceError]]:
-    """Our field -> column index, from ``column_map`` first, then synonyms among the headers
-    not mapped explicitly. Errors name the missing column and list the headers found."""
-    found: dict[str, int] = {}
-    errors: list[PriceError] = []
-    reported: set[str] = set()  # fields with an error already, so each is reported once
-    line = header_line or 1
-    if not any(header):
-        return found, [
-            PriceError(0, "(file)", "empty_file", "the file has no header row and no items")
-        ]
-    for name, wanted in (column_map or {}).items():
-        if name not in FIELDS:
-            known = ", ".join(FIELDS)
-            message = f"'{name}' is not a price-file field; map one of {known}"
-            errors.append(PriceError(line, wanted, "unknown_field", message, name))
-            continue
-        reported.add(name)
-        hits = [i for i, h in enumerate(header) if h and _loose(h) == _loose(wanted)]
-        hits = hits or [i for i, h in enumerate(header) if h and _key(h) == _key(wanted)]
-        if len(hits) == 1:
-            found[name] = hits[0]
-            reported.discard(name)
-        elif hits:
-            errors.append(_ambiguous(line, name, header, hits))
-        else:
-            message = (
-                f"column '{wanted}', mapped to {DISPLAY[name]}, is not in the header. "
-                f"{_headers_found(header)}"
-            )
-            errors.append(PriceError(line, wanted, "missing_column", message))
-    taken = set(found.values())
-    hints: dict[str, str] = {}
-    for name in FIELDS:
-        if name in found or name in (column_map or {}):
-            continue
-        hits = [
-            i
-            for i, h in enumerate(header)
-            if i not in taken and h and _key(h) in _SYNONYM_KEYS[name]
-        ]
-        if len(hits) == 1:
-            found[name] = hits[0]
-        elif hits:
-            errors.append(_ambiguous(line, name, header, hits))
-            reported.add(name)
-        for i in taken:
-            if _key(header[i]) in _SYNONYM_KEYS[name]:
-                hints[name] = (
-                    f" '{header[i]}' is mapped to another field; to use it for {DISPLAY[name]} "
-                    f'as well, map {name}="{header[i]}".'
-                )
-    missing = [name for name in REQUIRED if name not in found and name not in reported]
+    """Our field -> column index (see :func:`interlocal.core.tabular.resolve_columns`); a price
+    file also needs a price: a contract price column, or a list price and a discount."""
+    found, errors, reported = tabular_resolve(COLUMNS, header_line, header, column_map)
     priced = "contract_price" in found or {"list_price", "discount"} <= found.keys()
-    if not priced and not reported & {"contract_price", "list_price", "discount"}:
-        missing.append("contract_price")
-    return found, errors + [_missing(line, name, header, hints.get(name, "")) for name in missing]
-
-
-def _headers_found(header: Sequence[str]) -> str:
-    names = ", ".join(f"'{h}'" for h in header if h)
-    return f"The header (line with the column names) has {names}."
-
-
-def _missing(line: int, name: str, header: Sequence[str], hint: str = "") -> PriceError:
-    also = ", ".join(SYNONYMS[name][1:5])
-    need = (
-        "a contract price column, or a list price column and a discount column"
-        if name == "contract_price"
-        else f"a '{DISPLAY[name]}' column"
-    )
-    message = (
-        f"required column '{DISPLAY[name]}' is missing: the file needs {need}. "
-        f"{_headers_found(header)} Rename your column to '{DISPLAY[name]}' (or {also}), or map "
-        f'it: {name}="Your header".{hint}'
-    )
-    return PriceError(line, DISPLAY[name], "missing_column", message)
-
-
-def _ambiguous(line: int, name: str, header: Sequence[str], hits: list[int]) -> PriceError:
-    names = " and ".join(f"'{header[i]}' (column {i + 1})" for i in hits)
-    message = (
-        f'{names} could each be {DISPLAY[name]}; map the one to use: {name}="{header[hits[0]]}"'
-    )
-    return PriceError(line, header[hits[0]], "ambiguous_column", message)
+    if any(header) and not priced and not reported & {"contract_price", "list_price", "discount"}:
+        need = "a contract price column, or a list price column and a discount column"
+        errors.append(missing_column(COLUMNS, header_line or 1, "contract_price", header, "", need))
+    return found, errors

@@ -18,17 +18,13 @@ number), the column by the file's own header, a code, and what to do. Rules, in
 
 from __future__ import annotations
 
-import codecs
 import csv
-import datetime
 import hashlib
 import io
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-import python_calamine
 from django.db import models
 
 from interlocal.agreements.ingest import (
@@ -41,6 +37,17 @@ from interlocal.agreements.ingest import (
 )
 from interlocal.agreements.models import PriceItem
 from interlocal.core.money import MoneyError, parse_amount, round_cents, to_cents
+from interlocal.core.tabular import (
+    LINE_BREAK,
+    SPREADSHEET_MAGIC,
+    Cell,
+    UnreadableFile,
+    cell_text,
+    decode_csv,
+    file_problem,
+    guess_delimiter,
+    open_sheet,
+)
 from interlocal.registry.ingest.errors import Source, read_bytes, source_name
 
 
@@ -54,22 +61,6 @@ def max_length(model: type[models.Model], name: str) -> int:
 MAX_LENGTH = {name: max_length(PriceItem, name) for name in TEXT_FIELDS}
 BASIS_POINTS = 10_000
 HEADER_SEARCH = 20  # lines searched for the header, below any title lines
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # XLSX/ODS (zip), legacy XLS (OLE2)
-
-# A spreadsheet cell as python-calamine hands it over.
-Cell = (
-    str
-    | int
-    | float
-    | bool
-    | datetime.date
-    | datetime.datetime
-    | datetime.time
-    | datetime.timedelta
-    | None
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +127,7 @@ def read_price_file(
         raise PriceFileError(
             [_file_error("empty_file", "the file is empty; upload the price list itself")], name
         )
-    spreadsheet = data.startswith(_SPREADSHEET_MAGIC)
+    spreadsheet = data.startswith(SPREADSHEET_MAGIC)
     table = _read_spreadsheet(data, sheet, name) if spreadsheet else _read_csv(data, name)
     at = _header_index(table, column_map)
     header_line, cells = table.lines[at] if table.lines else (1, [])
@@ -169,8 +160,7 @@ def read_price_file(
 _SHEET_IGNORED = "A sheet name was given but the file is a CSV, which has no sheets; ignored."
 
 
-def _file_error(code: str, message: str, line: int = 0) -> PriceError:
-    return PriceError(line, "(file)", code, message)
+_file_error = file_problem
 
 
 def _header_index(table: _Table, column_map: Mapping[str, str] | None) -> int:
@@ -188,11 +178,13 @@ def _header_index(table: _Table, column_map: Mapping[str, str] | None) -> int:
 
 
 def _read_csv(data: bytes, name: str) -> _Table:
-    text, encoding, notes = _decode(data, name)
-    text = _LINE_BREAK.sub("\n", text)  # CRLF, lone CR (old Mac exports) and LF alike
-    # The delimiter most used in the opening lines: semicolons come from European settings.
+    try:
+        text, encoding, notes = decode_csv(data)
+    except UnreadableFile as exc:
+        raise PriceFileError([exc.problem], name) from None
+    text = LINE_BREAK.sub("\n", text)  # CRLF, lone CR (old Mac exports) and LF alike
     opening = "\n".join(text.split("\n", HEADER_SEARCH)[:HEADER_SEARCH])
-    delimiter = max(",;\t|", key=opening.count)
+    delimiter = guess_delimiter(opening)
     # strict: a stray quote is an error here rather than a silently merged value downstream.
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     lines: list[tuple[int, Sequence[Cell]]] = []
@@ -218,80 +210,21 @@ def _read_csv(data: bytes, name: str) -> _Table:
     return _Table(lines, encoding=encoding, notes=notes)
 
 
-def _decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
-    """UTF-8 (a byte-order mark is dropped), else Windows-1252 with a note saying so."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16", []  # Excel's "Unicode text"
-    try:
-        return data.decode("utf-8-sig"), "utf-8", []
-    except UnicodeDecodeError as exc:
-        not_utf8 = exc
-    # Not UTF-8: almost always Excel's plain "CSV" on Windows, which is Windows-1252. Latin-1
-    # would also decode (it decodes anything), so it is no check at all; cp1252 at least refuses
-    # its five unassigned bytes.
-    line = _line_of(data, not_utf8.start)
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        byte = data[exc.start]
-        message = (
-            f"byte 0x{byte:02X} cannot be read as UTF-8 or Windows-1252; save the file as "
-            "'CSV UTF-8' and upload it again"
-        )
-        raise PriceFileError(
-            [PriceError(_line_of(data, exc.start), "(file)", "encoding", message)], name
-        ) from None
-    note = (
-        f"The file is not UTF-8 (first on line {line}), so it was read as Windows-1252, the "
-        "encoding of Excel's plain 'CSV'. Check accented letters and symbols such as é and ™ "
-        "in the imported descriptions; save as 'CSV UTF-8' to avoid this."
-    )
-    return text, "cp1252", [note]
-
-
-def _line_of(data: bytes, offset: int) -> int:
-    return len(_LINE_BREAK.findall(data[:offset].decode("latin-1"))) + 1
-
-
 # --------------------------------------------------------------------------- spreadsheets
 
 
 def _read_spreadsheet(data: bytes, sheet: str | None, name: str) -> _Table:
     try:
-        workbook = python_calamine.load_workbook(io.BytesIO(data))
-    except python_calamine.PasswordError:
-        message = "the workbook is password-protected; remove the password and upload it again"
-        raise PriceFileError([_file_error("unreadable", message)], name) from None
-    except python_calamine.CalamineError as exc:
-        message = f"the spreadsheet cannot be opened ({exc}); save it again as .xlsx"
-        raise PriceFileError([_file_error("unreadable", message)], name) from None
-    names = list(workbook.sheet_names)
-    chosen = sheet if sheet is not None else (names[0] if names else "")
-    if chosen not in names:
-        listed = ", ".join(f"'{n}'" for n in names) or "none"
-        message = f"the workbook has no sheet named '{chosen}'; its sheets are {listed}"
-        raise PriceFileError([_file_error("unreadable", message)], name)
-    # skip_empty_area=False keeps blank rows above the table, so index + 1 is the row number
-    # the person sees in Excel.
-    grid = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+        chosen, grid = open_sheet(data, sheet)
+    except UnreadableFile as exc:
+        raise PriceFileError([exc.problem], name) from None
     lines: list[tuple[int, Sequence[Cell]]] = [
         (n, cells) for n, cells in enumerate(grid, start=1) if any(map(_text, cells))
     ]
     return _Table(lines, sheet=chosen)
 
 
-def _text(cell: Cell) -> str:
-    """A cell as text, whitespace collapsed. Whole-number floats lose their '.0': a part number
-    typed as 12345 is stored by Excel as the float 12345.0."""
-    if cell is None:
-        return ""
-    if isinstance(cell, bool):
-        return "TRUE" if cell else "FALSE"
-    if isinstance(cell, float):
-        return str(int(cell)) if cell.is_integer() else repr(cell)
-    if isinstance(cell, datetime.date | datetime.datetime | datetime.time):
-        return cell.isoformat()
-    return " ".join(str(cell).split())
+_text = cell_text
 
 
 def _decimal(cell: Cell) -> Decimal:

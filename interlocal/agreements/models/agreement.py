@@ -90,6 +90,9 @@ class Agreement(models.Model):
     initial_term_ends_on = models.DateField()
     expires_on = models.DateField(db_index=True)
     terminated_on = models.DateField(null=True, blank=True)
+    report_due_days = models.PositiveSmallIntegerField(
+        default=30, help_text="Days after a quarter ends that its sales report is due."
+    )
     search_text = models.CharField(max_length=2000, editable=False, default="")
     created_at = models.DateTimeField(default=timezone.now)
     modified_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -50,6 +50,12 @@ EXPECTED: dict[str, set[str]] = {
     "eligibility:view": ALL,
     "eligibility:edit_rules": {"program_admin"},
     "opendata:view": ALL,
+    "salesreport:view": {"program_admin", "auditor", "supplier_rep"},
+    "salesreport:submit": {"program_admin", "supplier_rep"},
+    "salesreport:review": {"program_admin"},
+    "salesreport:accept": {"program_admin"},
+    "salesreport:office": {"program_admin", "auditor"},
+    "salesreport:template": ALL,
 }
 
 # Namespaces served by libraries with their own protection (login, MFA, admin, API).
@@ -153,7 +159,8 @@ def _objects(personas: dict[str, Any]) -> dict[str, Any]:
         agreement=agreement, version=1, effective_from=datetime.date(2026, 1, 1), sha256="0" * 64
     )
     cache.set("price-errors:matrix-token", "line,column,code,value,message\r\n", 60)
-    return {
+    reporting = _reporting_objects(personas)
+    return reporting | {
         "published": published,
         "draft": builders.draft(personas, number="MATRIX-DRAFT"),
         "awarded": awarded,
@@ -172,6 +179,33 @@ def _objects(personas: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _reporting_objects(personas: dict[str, Any]) -> dict[str, Any]:
+    """An obligation of the supplier persona's agreement with a version in review and one
+    customer waiting for the program office, written directly (no file is processed)."""
+    import datetime
+
+    from interlocal.reporting.models import (
+        ReportCustomer,
+        ReportObligation,
+        SalesReport,
+    )
+    from tests import factories
+
+    held = factories.agreement(supplier=personas["supplier_rep"].primary_organization.supplier)
+    obligation = ReportObligation.objects.create(
+        agreement=held, period="2026Q1", due_on=datetime.date(2026, 4, 30)
+    )
+    report = SalesReport.objects.create(
+        obligation=obligation, version=1, source="csv", status="in_review"
+    )
+    obligation.latest, obligation.status = report, "in_review"
+    obligation.save()
+    customer = ReportCustomer.objects.create(
+        report=report, name="Unknown Buyer", state="TX", key="unknown buyer", method="unmatched"
+    )
+    return {"obligation": obligation, "sales_report": report, "report_customer": customer}
+
+
 def _kwargs_for(
     name: str, pattern: Any, objects: dict[str, Any], registration: Registration, evidence: str
 ) -> dict[str, Any]:
@@ -187,6 +221,9 @@ def _kwargs_for(
         "solicitations:edit": "draft",
         "solicitations:evaluation": "awarded",
         "agreements:document": "agreement_document",
+        "reporting:obligation": "obligation",
+        "reporting:submit": "obligation",
+        "reporting:decide": "report_customer",
     }
     if name in pk:
         return {"pk": objects[pk[name]].pk}
@@ -205,6 +242,8 @@ def _kwargs_for(
         return {"name": evidence}
     if namespace == "solicitations":
         return {"pk": objects["published"].pk}
+    if namespace == "reporting":
+        return {"pk": objects["sales_report"].pk}
     if namespace in ("agreements", "eligibility"):
         return {"pk": objects["agreement"].pk}
     if "registration" in name:
@@ -295,6 +334,9 @@ API_EXPECTED: dict[tuple[str, str], str | None] = {
     ("get", "/api/v1/eligibility/rules"): None,
     ("get", "/api/v1/ocds/releases"): None,
     ("get", "/api/v1/ocds/records/{ocid}"): None,
+    ("post", "/api/v1/sales-reports"): "salesreports:write",
+    ("get", "/api/v1/sales-reports/{report_id}"): "salesreports:write",
+    ("get", "/api/v1/sales-reports/{report_id}/errors"): "salesreports:write",
 }
 
 
@@ -350,6 +392,9 @@ API_OWNERS = {
     "/votes": "advisory_member",
     "/declaration": "advisory_member",
     "/scores": "advisory_member",
+    "/sales-reports": "supplier_rep",
+    "/sales-reports/{report_id}": "supplier_rep",
+    "/sales-reports/{report_id}/errors": "supplier_rep",
 }
 
 
@@ -368,6 +413,7 @@ def _api_call(client, method: str, path: str, world: dict[str, Any], **headers: 
         .replace("{solicitation_id}", str(target.pk))
         .replace("{agreement_id}", str(world["agreement"].pk))
         .replace("{ocid}", world["ocid"])
+        .replace("{report_id}", str(world["sales_report"].pk))
     )
     if path.endswith("/eligibility"):
         url += f"?agency={world['agency'].pk}"  # the verdict is for one agency
@@ -393,6 +439,11 @@ def _api_call(client, method: str, path: str, world: dict[str, Any], **headers: 
         "/committee": {"email": "buyer@example.gov"},
         "/declaration": {"has_conflict": False, "signed_name": "Advisory Member"},
         "/scores": {"scores": []},
+        "/api/v1/sales-reports": {
+            "agreement": world["obligation"].agreement.number,
+            "period": "2026Q2",
+            "no_sales": True,
+        },
     }
     body = bodies.get(path) or next(v for k, v in bodies.items() if path.endswith(k))
     return client.post(url, body, content_type="application/json", headers=headers)
@@ -414,10 +465,10 @@ def test_every_api_operation_for_every_role(role: str, client_for, api_world) ->
 # agencies is for the program office and the sponsors, never a supplier (participation feeds
 # its fee base); agencies and suppliers get scopes with their own features.
 API_SCOPES_BY_KIND: dict[str, set[str]] = {
-    "program_office": {"registrations:write", "solicitations:write"},
+    "program_office": {"registrations:write", "solicitations:write", "salesreports:write"},
     "sponsor": {"registrations:write"},
     "agency": {"solicitations:write"},
-    "supplier": {"proposals:write"},
+    "supplier": {"proposals:write", "salesreports:write"},
 }
 
 

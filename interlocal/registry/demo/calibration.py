@@ -17,7 +17,9 @@ Sources
   colleges are left out: they are not eligible public or non-profit agencies.
 - Tribal governments: the 574 federally recognised tribal entities (Bureau of Indian Affairs list,
   Federal Register, 2022); the split by headquarters state is approximate.
-- Non-profits: a demo figure (30,000 at full scale), not a census of the ~1.5 million 501(c)(3)s.
+- Non-profits: a demo figure (56,000 at full scale), not a census of the ~1.5 million 501(c)(3)s:
+  the hospitals, clinics, food banks, charter schools, fire companies and service agencies that
+  buy as public agencies do. It brings the national universe past 150,000 entities.
 
 All allocation is integer largest-remainder arithmetic, so every function here returns the same
 numbers on every machine.
@@ -227,7 +229,7 @@ STATE_GOVERNMENTS = 50
 PUBLIC_COLLEGES = 1_625
 PRIVATE_NONPROFIT_COLLEGES = 1_693
 TRIBAL_GOVERNMENTS = 574
-NONPROFITS = 30_000
+NONPROFITS = 56_000
 
 # Approximate number of federally recognised tribes by headquarters state. The table sums to a
 # little more than 574; ``calibrated_other_counts`` reconciles it by largest remainder.

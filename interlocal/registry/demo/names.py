@@ -197,6 +197,13 @@ _NONPROFIT_TEMPLATES: Templates = (
     ("{C} Child Advocacy Center", 2), ("{X} Homeless Coalition", 1), ("{C} Legal Aid Society", 1),
     ("{X} Public Radio", 1), ("{X} Little League", 2), ("{X} Volunteer Ambulance Corps", 1),
     ("{X} Botanical Garden", 1), ("{X} Recovery Center", 1), ("{X} Area Arts Center", 1),
+    # schools, care and community services: the non-profits that buy most like agencies
+    ("{X} Charter School", 3), ("{X} Preparatory Academy", 2), ("{C} Head Start", 2),
+    ("{X} Hospice", 2), ("{X} Visiting Nurse Association", 1),
+    ("{X} Volunteer Fire Department", 3), ("{X} Community Services", 2),
+    ("{C} Area Agency on Aging", 1), ("{X} Housing Partnership", 1),
+    ("{X} Public Library Foundation", 1), ("{X} Goodwill Industries", 1), ("{X} Day Nursery", 1),
+    ("{X} Boys and Girls Home", 1), ("{C} Developmental Services", 1), ("{X} Youth Center", 2),
 )  # fmt: skip
 _PUBLIC_COLLEGE_TEMPLATES: Templates = (
     ("{X} Community College", 35), ("{C} Community College", 10), ("{X} Technical College", 10),

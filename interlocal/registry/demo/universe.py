@@ -547,7 +547,7 @@ def generate_universe(scale: float, seed: int) -> Iterator[DemoAgency]:
     """Yield the demo agency universe for ``scale`` (0 < scale <= 1) and ``seed``.
 
     At scale 1.0 the local governments match the 2022 Census of Governments national totals by
-    type exactly (about 125,000 agencies in all, with states, colleges, tribes, non-profits).
+    type exactly (about 151,000 agencies in all, with states, colleges, tribes, non-profits).
     """
     counts = calibrated_universe_counts(scale)
     domains, eins = _Domains(), _EinIssuer(seed)

@@ -174,7 +174,9 @@ class AgencyDomain(models.Model):
 
 
 class AgencyAlias(models.Model):
-    """Another name for an agency, such as the one a supplier uses in its sales reports."""
+    """Another name for an agency, such as the one a supplier uses in its sales reports. An
+    alias with a supplier is that supplier's own; one without is global. Sales-report matching
+    looks both up within the agency's state."""
 
     class Source(models.TextChoices):
         PROGRAM_OFFICE = "program_office", "Program office"
@@ -185,6 +187,14 @@ class AgencyAlias(models.Model):
     name = models.CharField(max_length=200)
     search_name = models.CharField(max_length=200, db_index=True, editable=False)
     source = models.CharField(max_length=20, choices=Source.choices)
+    supplier = models.ForeignKey(
+        "registry.Supplier",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="agency_aliases",
+        help_text="The supplier whose reports use this name; empty for a name anyone may use.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

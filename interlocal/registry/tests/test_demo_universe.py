@@ -95,8 +95,8 @@ def test_given_full_scale_then_other_agency_totals(by_type, universe):
     assert len(by_type["public_college"]) == cal.PUBLIC_COLLEGES
     assert len(by_type["private_college"]) == cal.PRIVATE_NONPROFIT_COLLEGES
     assert len(by_type["tribal_government"]) == 574
-    assert len(by_type["nonprofit"]) == 30_000
-    assert 120_000 <= len(universe) <= 130_000
+    assert len(by_type["nonprofit"]) == cal.NONPROFITS == 56_000
+    assert 150_000 <= len(universe) <= 155_000
 
 
 def test_calibrated_counts_structure():
@@ -192,7 +192,7 @@ def test_scaled_counts_sum_as_documented(scale):
     others = cal.calibrated_other_counts(scale)
     assert sum(n for (p, t), n in others.items() if t == "state") == 50
     assert sum(n for (p, t), n in others.items() if t == "nonprofit") == cal.scaled_total(
-        30_000, scale
+        cal.NONPROFITS, scale
     )
 
 
@@ -255,7 +255,7 @@ def test_keys_census_ids_domains_and_eins_unique(universe):
     census_ids = [a.census_id for a in universe if a.census_id]
     assert len(census_ids) == len(set(census_ids))
     eins = [a.ein for a in universe if a.ein]
-    assert len(eins) == len(set(eins)) == 30_000 + cal.PRIVATE_NONPROFIT_COLLEGES
+    assert len(eins) == len(set(eins)) == cal.NONPROFITS + cal.PRIVATE_NONPROFIT_COLLEGES
 
 
 def test_census_ids_are_well_formed(universe):

@@ -1,0 +1,691 @@
+"""Match a report's distinct customers to agencies of the registry.
+
+The rules, tried in order (docs/matching.md explains each and how accurate they are):
+
+1. an explicit identifier (Interlocal agency id or 14-digit Census government ID) of an agency
+   in the customer's state;
+2. a known alias (the supplier's own, then a global one) with the same key in the state;
+3. the same key in the state (:func:`interlocal.registry.normalise.match_key`), "City of X"
+   and "X" being the same municipality; several agencies with the key are narrowed by ZIP3 and
+   city, and stay for review if still several;
+4. a close name in the state (rapidfuzz), accepted only from :data:`AUTO_SCORE` with a margin
+   of :data:`AUTO_MARGIN` over the runner-up; everything else waits for review with the best
+   :data:`CANDIDATES` suggestions.
+
+Department words ("Sheriff's Office", "Police Department", "Public Works") are stripped when
+the whole name is not known, and a matched agency with a ``parent`` resolves to the parent:
+sales count for the government.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from interlocal.registry.normalise import (
+    department_respelling,
+    department_splits,
+    designation_respellings,
+    key_from_words,
+    leading_departments,
+    match_key_of_normalised,
+    match_words,
+    normalise_name,
+    split_designation,
+    without_state,
+    word_set,
+)
+from interlocal.reporting.models import MatchMethod
+
+#: A fuzzy match is automatic from this score (rapidfuzz ratio of the keys, 0-100) ...
+AUTO_SCORE = 90
+#: ... and only this many points ahead of the next government's score.
+AUTO_MARGIN = 6
+#: Suggestions kept for the review queue.
+CANDIDATES = 3
+#: Fuzzy scores are lowered by this much for an agency whose ZIP3 differs from the customer's;
+#: such an agency is never accepted automatically.
+ZIP_PENALTY = 15
+# Scores below this are no suggestion at all; the closest forms kept per query row.
+_FLOOR, _TOP_FORMS = 55, 6
+# Query rows scored per rapidfuzz call: bounds the uint8 matrix (2,048 by 20,000 = 40 MB).
+_CHUNK = 2048
+
+_COUNTY, _MUNICIPALITY, _TOWNSHIP, _STATE = "county", "municipality", "township", "state"
+_ALL_KINDS = ("", _COUNTY, _MUNICIPALITY, _TOWNSHIP, _STATE)
+_KIND_CODE = {kind: code for code, kind in enumerate(_ALL_KINDS)}
+_CLASS_OF_TYPE = {
+    "county": _COUNTY,
+    "municipality": _MUNICIPALITY,
+    "township": _TOWNSHIP,
+    "state_agency": _STATE,
+}
+# The kinds of general government a designation word can name. "Town" is a municipality in
+# most states but a Census township in New England, New York and Wisconsin; Alaska's boroughs
+# are its counties, Pennsylvania's and New Jersey's its municipalities.
+_DESIGNATION_CLASSES: dict[str, tuple[str, ...]] = {
+    "city": (_MUNICIPALITY,),
+    "village": (_MUNICIPALITY,),
+    "town": (_MUNICIPALITY, _TOWNSHIP),
+    "borough": (_MUNICIPALITY, _COUNTY),
+    "township": (_TOWNSHIP,),
+    "county": (_COUNTY,),
+    "parish": (_COUNTY,),
+    "state": (_STATE,),
+    "commonwealth": (_STATE,),
+    "city and county": (_MUNICIPALITY, _COUNTY),
+}
+# Words whose difference makes two names two governments however close the spelling: a fuzzy
+# match that differs by one of them (or by a number: "MUD 11" is not "MUD 12") needs review.
+_DISTINGUISHING = word_set(
+    "north south east west northeast northwest southeast southwest upper lower new old "
+    "central middle greater little big elementary high junior union unified independent "
+    "consolidated community joint regional"
+)
+# Everyday short forms that no edit distance recovers, by state; used only before a
+# designation or as the whole name, so "La Habra" stays La Habra.
+_SHORT_FORMS: dict[str, dict[str, str]] = {
+    "CA": {"la": "los angeles", "sf": "san francisco", "oc": "orange"},
+    "NY": {"nyc": "new york city"},
+    "MD": {"pg": "prince georges"},
+    "FL": {"dade": "miami dade"},  # renamed Miami-Dade in 1997; the old name is still billed
+    "PA": {"philly": "philadelphia"},
+    "LA": {"ebr": "east baton rouge"},
+    "NV": {"lv": "las vegas"},
+    "NM": {"abq": "albuquerque"},
+    "DC": {"dc": "washington dc", "district of columbia": "washington dc"},
+}
+_NON_DIGIT = re.compile(r"[\s\-./]")
+
+
+@dataclass(frozen=True)
+class Customer:
+    name: str
+    state: str  # 2-letter USPS code, upper case, already validated
+    zip5: str | None = None
+    city: str | None = None
+    identifier: str | None = None  # agency id or Census government ID, as the supplier wrote it
+
+
+@dataclass
+class Match:
+    agency_id: int | None  # the government it resolves to; None = needs review
+    method: str  # a MatchMethod value
+    key: str  # the normalised key it was matched by
+    score: int | None = None
+    candidates: list[tuple[int, int]] = field(default_factory=list)
+    department: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One reading of a customer's name: its key, the department words stripped off, and
+    whether the name said "<designation> of X" (then X is the name, never "X City")."""
+
+    key: str
+    department: str = ""
+    named: bool = False
+
+
+class Registry:
+    """Everything matching needs from the database, loaded once (agencies of the given states,
+    their aliases)."""
+
+    def __init__(self) -> None:
+        self.state_of: dict[int, str] = {}
+        self.by_census: dict[str, int] = {}
+        self.by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
+        # general governments by (state, name without designation, kind): "baldwin", county
+        self.by_core: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+        self.own_aliases: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.global_aliases: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.alias_states: set[str] = set()
+        # only agencies that have them: a parent (and then its own name), size, ZIP3, city...
+        self.parent: dict[int, int] = {}
+        self.name_of: dict[int, str] = {}
+        self.size: dict[int, int] = {}
+        self.zip3: dict[int, str] = {}
+        self.city: dict[int, str] = {}
+        self.county: dict[int, int] = {}
+        self.town_counties: dict[tuple[str, str], set[int]] = defaultdict(set)
+        # per state, for the fuzzy stage: (agency, whole key form as in "baldwin county" or
+        # "saratoga township", kind code, name without designation, ZIP3 or -1)
+        self._entries: dict[str, list[tuple[int, str, int, str, int]]] = defaultdict(list)
+        self._fuzzy: dict[str, _StateForms] = {}
+        self._sorted: dict[str, list[tuple[str, int]]] = {}
+        self._key_of: dict[int, str] = {}
+
+    @classmethod
+    def load(
+        cls, states: Iterable[str] | None = None, *, supplier_id: int | None = None
+    ) -> Registry:
+        from django.db.models import Q
+
+        from interlocal.registry.models import Agency, AgencyAlias
+
+        agencies = Agency.objects.order_by()
+        aliases = AgencyAlias.objects.order_by().filter(
+            Q(supplier__isnull=True) | Q(supplier_id=supplier_id)
+        )
+        if states is not None:
+            wanted = sorted(set(states))
+            agencies = agencies.filter(state__postal__in=wanted)
+            aliases = aliases.filter(agency__state__postal__in=wanted)
+        agency_rows = agencies.values_list(
+            "id", "name", "search_name", "agency_type", "state__postal", "census_id",
+            "zip_code", "city", "county_id", "parent_id", "population", "enrollment",
+        )  # fmt: skip
+        alias_rows = aliases.values_list("agency_id", "name", "supplier_id")
+        return cls.from_rows(agency_rows, alias_rows)
+
+    @classmethod
+    def from_rows(cls, agencies: Iterable[Sequence], aliases: Iterable[Sequence] = ()) -> Registry:
+        """Build from rows shaped like :meth:`load`'s queries (also used by benchmarks)."""
+        self = cls()
+        state_of, by_key, by_core, entries = self.state_of, self.by_key, self.by_core, self._entries
+        for (
+            pk, name, search_name, agency_type, state, census_id, zip_code, city, county_id,
+            parent_id, population, enrollment,
+        ) in agencies:  # fmt: skip
+            words = match_words(search_name or normalise_name(name))
+            key = key_from_words(words)
+            state_of[pk] = state
+            by_key[(state, key)].append(pk)
+            if census_id:
+                self.by_census[census_id] = pk
+            if parent_id:
+                self.parent[pk], self.name_of[pk] = parent_id, name
+            if population or enrollment:
+                self.size[pk] = population or enrollment
+            zip3 = -1
+            if zip_code and zip_code[:3].isdigit():
+                self.zip3[pk], zip3 = zip_code[:3], int(zip_code[:3])
+            if city:
+                self.city[pk] = match_key_of_normalised(normalise_name(city))
+            if county_id:
+                self.county[pk] = county_id
+            kind = _CLASS_OF_TYPE.get(agency_type)
+            if kind is None:
+                entries[state].append((pk, key, 0, key, zip3))
+                if (written := " ".join(words)) != key:
+                    # also as written, for a slip in a word the key rewrites: "Belgrade
+                    # Public Shools" is closer to "belgrade public schools" than to its key
+                    entries[state].append((pk, written, 0, written, zip3))
+                continue
+            core, designation = split_designation(key)
+            # "Baldwin County" is the county Baldwin and "Saratoga Township" the township
+            # Saratoga, but "Webster City" is not the city Webster: a municipality's name keeps
+            # its designation word.
+            if not designation or kind == _MUNICIPALITY:
+                core = key
+            by_core[(state, core, kind)].append(pk)
+            if kind == _MUNICIPALITY and county_id:
+                self.town_counties[(state, core)].add(county_id)
+            full = f"{core} township" if kind == _TOWNSHIP else key
+            entries[state].append((pk, full, _KIND_CODE[kind], core, zip3))
+        for agency_id, name, alias_supplier in aliases:
+            state = self.state_of.get(agency_id)
+            if state is not None:
+                self.alias_states.add(state)
+                index = self.own_aliases if alias_supplier else self.global_aliases
+                index[(state, match_key_of_normalised(normalise_name(name)))].append(agency_id)
+        return self
+
+    def government(self, agency: int) -> int:
+        """The government an agency resolves to: a department's parent (or grandparent)."""
+        for _hop in range(5):
+            if agency not in self.parent:
+                break
+            agency = self.parent[agency]
+        return agency
+
+    def governments(self, agencies: Iterable[int]) -> list[int]:
+        return list(dict.fromkeys(self.government(pk) for pk in agencies))
+
+    # ------------------------------------------------------------------ exact rules
+
+    def explicit(self, customer: Customer) -> tuple[int | None, str]:
+        """The agency an identifier names if it is in the customer's state, else a note."""
+        raw = _NON_DIGIT.sub("", customer.identifier or "")
+        if not raw:
+            return None, ""
+        written = customer.identifier
+        if not raw.isdigit():
+            return None, f"identifier '{written}' is not an agency or Census ID; matched by name"
+        if len(raw) in (13, 14):  # a spreadsheet drops the Census ID's leading zero
+            agency = self.by_census.get(raw.zfill(14))
+        else:
+            agency = int(raw) if int(raw) in self.state_of else None
+        if agency is None:
+            return None, f"identifier '{written}' is not an agency of the registry; matched by name"
+        if self.state_of[agency] != customer.state:
+            return None, (
+                f"identifier '{written}' is an agency of {self.state_of[agency]}, not of "
+                f"{customer.state}; matched by name"
+            )
+        return agency, ""
+
+    def exact(self, state: str, reading: Reading) -> list[int]:
+        """Agencies whose key is the reading's; for "X City" or "Town of X" the general
+        governments of that kind named X."""
+        if not reading.named and (found := self.by_key.get((state, reading.key))):
+            return found
+        core, designation = _designation(reading.key)
+        return [
+            pk
+            for kind in _DESIGNATION_CLASSES.get(designation, ())
+            for pk in self.by_core.get((state, core, kind), ())
+        ]
+
+    def narrow(self, governments: list[int], customer: Customer) -> list[int]:
+        """Several governments share the key: keep those in the customer's ZIP3, then those in
+        its city (or in the county of the municipality named like its city)."""
+        if len(governments) > 1 and (zip3 := _zip3(customer)):
+            near = [pk for pk in governments if self.zip3.get(pk) == zip3]
+            governments = near or governments
+        if len(governments) > 1 and customer.city:
+            city = match_key_of_normalised(normalise_name(customer.city))
+            counties = self.town_counties.get((customer.state, city), set())
+            near = [
+                pk
+                for pk in governments
+                if self.city.get(pk) == city or self.county.get(pk) in counties
+            ]
+            governments = near or governments
+        return governments
+
+    def extensions(self, state: str, key: str, limit: int = 20) -> list[int]:
+        """Up to ``limit`` agencies whose key is ``key`` and more words: "niles public library
+        district" for "niles public library"."""
+        if state not in self._sorted:
+            self._sorted[state] = sorted((whole, pk) for pk, whole, *_ in self._entries[state])
+        ordered = self._sorted[state]
+        found: list[int] = []
+        for text, pk in ordered[bisect.bisect_left(ordered, (key + " ",)) :]:
+            if not text.startswith(key + " ") or len(found) == limit:
+                break
+            self._key_of[pk] = text
+            found.append(pk)
+        return found
+
+    def key_of(self, agency: int) -> str:
+        """The whole-key form of an agency :meth:`extensions` found."""
+        return self._key_of[agency]
+
+    def forms(self, state: str) -> _StateForms:
+        if state not in self._fuzzy:
+            self._fuzzy[state] = _StateForms(self, self._entries.get(state, []))
+        return self._fuzzy[state]
+
+
+def _designation(key: str) -> tuple[str, str]:
+    if key.endswith(" city and county"):
+        return key.removesuffix(" city and county"), "city and county"
+    return split_designation(key)
+
+
+# ---------------------------------------------------------------------- reading the name
+
+
+def readings(customer: Customer) -> Iterator[list[Reading]]:
+    """The readings of a customer's name, group by group, made as they are asked for (most
+    names match as written): the whole name, also without a trailing state ("Harris County,
+    TX") or with slips in department words respelt; then without its department words
+    (trailing "Sheriff's Office", leading "Police Department, City of"). Each is followed by a
+    group with a misspelt designation respelt ("Harris Conuty"; "Cuty" gives two readings of
+    one group, city and county). Readings of one group are equally likely."""
+    words = list(_words_of(customer.name))
+    yield [_reading(words, customer.state)]
+    bases = [words]
+    trimmed = without_state(customer.name, customer.state)
+    if trimmed != customer.name:
+        bases.append(list(_words_of(trimmed)))
+    bases += [spelt for w in list(bases) if (spelt := department_respelling(w)) != w]
+    stages: list[list[tuple[list[str], str]]] = [[(w, "") for w in bases], []]
+    for w in bases:
+        stages[1] += [(w[:cut], " ".join(w[cut:])) for cut in department_splits(w)]
+        stages[1] += [(w[start:], " ".join(w[:start])) for start in leading_departments(w)]
+    for number, stage in enumerate(stages):
+        for government, department in stage[1 - bool(number) :]:
+            yield [_reading(government, customer.state, department)]
+        for government, department in stage:
+            if respelt := designation_respellings(government):
+                yield [_reading(w, customer.state, department) for w in respelt]
+
+
+@functools.lru_cache(maxsize=200_000)
+def _words_of(name: str) -> tuple[str, ...]:
+    return tuple(match_words(normalise_name(name)))
+
+
+def _reading(words: list[str], state: str, department: str = "") -> Reading:
+    named = len(words) > 2 and (
+        (words[1] == "of" and words[0] in _DESIGNATION_CLASSES)
+        or (words[-1] == "of" and words[-2] in _DESIGNATION_CLASSES)
+    )
+    key = key_from_words(words)
+    if short := _SHORT_FORMS.get(state):
+        core, designation = split_designation(key)
+        if key in short:
+            key = short[key]
+        elif designation and core in short:
+            key = f"{short[core]} {designation}"
+    return Reading(key, department, named)
+
+
+def _zip3(customer: Customer) -> str:
+    zip5 = (customer.zip5 or "").strip()
+    return zip5[:3] if len(zip5) >= 5 and zip5[:5].isdigit() else ""
+
+
+# ---------------------------------------------------------------------- matching
+
+
+class _Pending(NamedTuple):
+    """A customer no exact rule settled, waiting for the fuzzy stage of its state."""
+
+    position: int
+    readings: list[Reading]
+    note: str
+    zip3: int  # -1: not given
+
+
+def match_customers(customers: Sequence[Customer], *, registry: Registry) -> list[Match]:
+    """One :class:`Match` per customer, in order."""
+    results: list[Match | None] = [None] * len(customers)
+    pending: dict[str, list[_Pending]] = defaultdict(list)
+    first: dict[Customer, int] = {}
+    for index, customer in enumerate(customers):
+        if customer in first:
+            continue
+        first[customer] = index
+        outcome = _match_exactly(customer, registry)
+        if isinstance(outcome, Match):
+            results[index] = outcome
+        else:
+            zip3 = int(_zip3(customer) or -1)
+            pending[customer.state].append(_Pending(index, *outcome, zip3))
+    for state, waiting in pending.items():
+        for item, match in zip(waiting, _match_fuzzy(state, waiting, registry), strict=True):
+            results[item.position] = match
+    return [
+        match if match is not None else _copy(results[first[customer]])
+        for match, customer in zip(results, customers, strict=True)
+    ]
+
+
+def _copy(match: Match | None) -> Match:
+    assert match is not None
+    return Match(**{**match.__dict__, "candidates": list(match.candidates)})
+
+
+def _match_exactly(customer: Customer, registry: Registry) -> Match | tuple[list[Reading], str]:
+    """Rules 1-3, reading by reading. Returns the match, or every reading of the name and a
+    note for the fuzzy stage."""
+    agency, note = registry.explicit(customer)
+    if agency is None and customer.state not in registry.alias_states:
+        # most customers: the name as written is one agency's key
+        first = _reading(list(_words_of(customer.name)), customer.state)
+        found = registry.exact(customer.state, first)
+        if len(found) == 1 and found[0] not in registry.parent:
+            return Match(found[0], MatchMethod.EXACT, first.key, 100, [], "", note)
+    seen: list[Reading] = []
+    for group in readings(customer):
+        group = [r for r in group if r.key and r not in seen]
+        if agency is not None:
+            return _settled(registry, [agency], MatchMethod.EXPLICIT_ID, group[0], note)
+        seen += group
+        for reading in group:
+            for aliases in (registry.own_aliases, registry.global_aliases):
+                agencies = aliases.get((customer.state, reading.key))
+                if agencies and len(registry.governments(agencies)) == 1:
+                    return _settled(registry, agencies, MatchMethod.ALIAS, reading, note)
+        hits = [(r, pk) for r in group for pk in registry.exact(customer.state, r)]
+        if hits:
+            return _decide_exact(customer, registry, hits, seen[0].key, note)
+    return seen, note
+
+
+def _decide_exact(
+    customer: Customer, registry: Registry, hits: list[tuple[Reading, int]], whole: str, note: str
+) -> Match:
+    agencies = [pk for _r, pk in hits]
+    first = registry.governments(agencies)  # the first reading's first ("cuty": city, cnty)
+    found = registry.narrow(first, customer)
+    reading = next(r for r, pk in hits if registry.government(pk) in found)
+    ranked = sorted(found, key=lambda pk: (first.index(pk), -registry.size.get(pk, 0)))
+    if len(found) == 1 and reading.department:
+        # "Niles Public Library" is a department of Niles unless the registry knows a "Niles
+        # Public Library District", which is then the first suggestion
+        longer = registry.extensions(customer.state, whole)
+        ranked = [pk for pk in registry.governments(longer) if pk not in found] + ranked
+    if len(ranked) == 1:
+        kept = [pk for pk in agencies if registry.government(pk) == ranked[0]]
+        return _settled(registry, kept, MatchMethod.EXACT, reading, note)
+    note = note or f"{len(ranked)} agencies of {customer.state} have this name"
+    candidates = [(pk, 100) for pk in ranked[:CANDIDATES]]
+    return Match(
+        None, MatchMethod.UNMATCHED, reading.key, 100, candidates, reading.department, note
+    )
+
+
+def _settled(
+    registry: Registry, agencies: list[int], method: str, reading: Reading, note: str
+) -> Match:
+    """The match of agencies that resolve to one government; a department found as an agency
+    of its own (with a parent) names itself in ``department``."""
+    agency = agencies[0]
+    government = registry.government(agency)
+    department = reading.department
+    if government != agency and not department and len(agencies) == 1:
+        department = registry.name_of.get(agency, "")
+    score = None if method == MatchMethod.EXPLICIT_ID else 100
+    return Match(government, method, reading.key, score, [], department, note)
+
+
+# ---------------------------------------------------------------------- rule 4: fuzzy
+
+
+class _Scored(NamedTuple):
+    """A government's best fuzzy score for a customer and the strings that gave it."""
+
+    score: int
+    query: str
+    form: str
+    department: str
+    # an agency in another ZIP3 than the customer's, or found only by a shared word, is
+    # never accepted automatically
+    eligible: bool
+
+
+class _StateForms:
+    """One state's agencies as strings for the fuzzy stage, built on first use: their whole
+    keys ("baldwin county", "saratoga township") and the general governments' names without
+    designation ("baldwin", "saratoga"), with the government and ZIP3 of each."""
+
+    def __init__(self, registry: Registry, entries: list[tuple[int, str, int, str, int]]) -> None:
+        pks, whole, kinds, core, zip3 = zip(*entries, strict=True) if entries else [()] * 5
+        self.whole, self.core = list(whole), list(core)
+        self.kind = np.array(kinds, dtype=np.int8)
+        self.zip3 = np.array(zip3, dtype=np.int16)
+        self.government = np.array(
+            [registry.government(pk) for pk in pks] if registry.parent else pks, dtype=np.int64
+        )
+        self._subsets: dict[tuple[tuple[str, ...], bool], tuple[list[str], np.ndarray]] = {}
+
+    def subset(self, kinds: tuple[str, ...], whole: bool) -> tuple[list[str], np.ndarray]:
+        """The forms of agencies of ``kinds`` and their positions."""
+        if (kinds, whole) not in self._subsets:
+            positions = np.flatnonzero(np.isin(self.kind, [_KIND_CODE[k] for k in kinds]))
+            texts = self.whole if whole else self.core
+            self._subsets[(kinds, whole)] = ([texts[i] for i in positions.tolist()], positions)
+        return self._subsets[(kinds, whole)]
+
+
+def _query_rows(reading: Reading) -> list[tuple[str, tuple[str, ...], bool, bool]]:
+    """What a reading is scored as, against which forms, and whether only when the first rows
+    found nothing close: "Baldwin County" as baldwin against the counties' names (then as a
+    whole against special districts and the like, "Water Authority of Dickson County");
+    "X City" also as a whole against municipalities (the name may be "Webster City"), but
+    "City of X" not; a name without designation as a whole against every agency."""
+    core, designation = _designation(reading.key)
+    kinds = _DESIGNATION_CLASSES.get(designation, ())
+    if not kinds:
+        return [(reading.key, _ALL_KINDS, True, False)]
+    if _MUNICIPALITY in kinds and not reading.named:
+        return [(core, kinds, False, False), (reading.key, ("", _MUNICIPALITY), True, False)]
+    return [(core, kinds, False, False), (reading.key, ("",), True, True)]
+
+
+def _match_fuzzy(state: str, waiting: list[_Pending], registry: Registry) -> list[Match]:
+    """Rule 4 for one state's leftovers: a vectorised score matrix per kind of forms, then a
+    few candidates per customer merged by government."""
+    forms = registry.forms(state)
+    best: list[dict[int, tuple]] = [{} for _ in waiting]  # government -> a _Scored's fields
+    for second in (False, True):
+        groups: dict[tuple[tuple[str, ...], bool], dict[tuple[int, str], str]]
+        groups = defaultdict(dict)
+        for position, item in enumerate(waiting):
+            if second and any(fields[0] >= AUTO_SCORE for fields in best[position].values()):
+                continue
+            for reading in item.readings:
+                for query, kinds, whole, later in _query_rows(reading):
+                    if later == second:
+                        groups[(kinds, whole)].setdefault((position, query), reading.department)
+        for (kinds, whole), rows in groups.items():
+            texts, positions = forms.subset(kinds, whole)
+            if texts:
+                _score_rows(list(rows.items()), texts, positions, forms, waiting, best)
+    return [_decide(item, best[p], registry, state) for p, item in enumerate(waiting)]
+
+
+def _score_rows(
+    rows: list[tuple[tuple[int, str], str]],
+    texts: list[str],
+    positions: np.ndarray,
+    forms: _StateForms,
+    waiting: list[_Pending],
+    best: list[dict[int, tuple]],
+) -> None:
+    form_zip = forms.zip3[positions]
+    for start in range(0, len(rows), _CHUNK):
+        chunk = rows[start : start + _CHUNK]
+        matrix = process.cdist(
+            [query for (_p, query), _d in chunk], texts, scorer=fuzz.ratio, dtype=np.uint8,
+            workers=-1,
+        ).astype(np.int16)  # fmt: skip
+        query_zip = np.array([waiting[p].zip3 for (p, _q), _d in chunk], dtype=np.int16)
+        far = (query_zip[:, None] >= 0) & (form_zip[None, :] >= 0)
+        far &= query_zip[:, None] != form_zip[None, :]
+        matrix[far] -= ZIP_PENALTY
+        row_of, column_of = np.nonzero(matrix >= _FLOOR)
+        bounds = np.searchsorted(row_of, np.arange(len(chunk) + 1))
+        for offset, ((position, query), department) in enumerate(chunk):
+            columns = column_of[bounds[offset] : bounds[offset + 1]]
+            if len(columns) > _TOP_FORMS:
+                scores = matrix[offset, columns]
+                columns = columns[np.argpartition(scores, -_TOP_FORMS)[-_TOP_FORMS:]]
+            kept = best[position]
+            for column in columns.tolist():
+                score = int(matrix[offset, column])
+                government = int(forms.government[positions[column]])
+                if government not in kept or score > kept[government][0]:
+                    eligible = not far[offset, column]
+                    kept[government] = (score, query, texts[column], department, eligible)
+
+
+def _decide(item: _Pending, found: dict[int, tuple], registry: Registry, state: str) -> Match:
+    best = {pk: _Scored(*fields) for pk, fields in found.items()}
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1].score, -registry.size.get(kv[0], 0)))
+    if ranked and ranked[0][1].score >= AUTO_SCORE:
+        government, winner = ranked[0]
+        # A rival with every word of the customer's name ("Greene County" for "Greene") is as
+        # strong as its word-set score says; one that differs in number ("District 1" for
+        # "District 2") is none: numbers are rarely mistyped.
+        rivals = [
+            _review_score(s) for _pk, s in ranked[1:] if _digits(winner.query) == _digits(s.form)
+        ]
+        if (
+            winner.eligible
+            and winner.score - max(rivals, default=0) >= AUTO_MARGIN
+            and _compatible(winner.query, winner.form)
+        ):
+            candidates = [(pk, max(s.score, 0)) for pk, s in ranked[:CANDIDATES]]
+            return Match(
+                government, MatchMethod.FUZZY, winner.query, winner.score, candidates,
+                winner.department, item.note,
+            )  # fmt: skip
+    for reading in item.readings:
+        # a name with its last words dropped ("Northside" for Northside ISD) scores too low to
+        # be found by the matrix
+        for pk in registry.extensions(state, reading.key):
+            government = registry.government(pk)
+            if government not in best:
+                text = registry.key_of(pk)
+                score = int(fuzz.ratio(reading.key, text))
+                best[government] = _Scored(score, reading.key, text, reading.department, False)
+    if not best:
+        key = item.readings[0].key if item.readings else ""
+        return Match(None, MatchMethod.UNMATCHED, key, None, [], "", item.note)
+    suggestions = sorted(
+        ((_review_score(s), pk, s) for pk, s in best.items()),
+        key=lambda t: (-t[0], not _covers(t[2]), -t[2].score, -registry.size.get(t[1], 0)),
+    )
+    rank, _pk, top = suggestions[0]
+    candidates = [(pk, max(r, 0)) for r, pk, _s in suggestions[:CANDIDATES]]
+    return Match(
+        None, MatchMethod.UNMATCHED, top.query, max(rank, 0), candidates, top.department,
+        item.note,
+    )  # fmt: skip
+
+
+def _review_score(scored: _Scored) -> int:
+    """Ranks suggestions: the character score, or a little under the word-set score when the
+    customer's name is the suggestion's with words dropped ("Northside" / "northside
+    independent school district"), less when it is the other way round (added words that
+    are not a department's), and much less when it lacks a number the customer gave
+    ("Fargo" for "Fargo Sch Dits 1")."""
+    words = int(fuzz.token_set_ratio(scored.query, scored.form)) - (100 - scored.score) // 10
+    rank = max(scored.score, words - (6 if _covers(scored) else 15))
+    return rank - (15 if _digits(scored.query) - set(scored.form.split()) else 0)
+
+
+def _covers(scored: _Scored) -> bool:
+    return _word_set_of(scored.query) <= _word_set_of(scored.form)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _word_set_of(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+@functools.lru_cache(maxsize=100_000)
+def _digits(text: str) -> frozenset[str]:
+    return frozenset(w for w in text.split() if w.isdigit())
+
+
+def _compatible(query: str, form: str) -> bool:
+    """Close spellings of the same government: the same numbers, and no distinguishing word
+    ("North", "Elementary", "Unified") on one side only, unless the other side has a slip of
+    it ("Norht", "Cental") - but "East" is no slip of "West"."""
+    if _digits(query) != _digits(form):
+        return False
+    one, other = _word_set_of(query), _word_set_of(form)
+    for word in (one ^ other) & _DISTINGUISHING:
+        opposite = other - one if word in one else one - other
+        if not any(
+            w not in _DISTINGUISHING and OSA.distance(word, w, score_cutoff=1) <= 1
+            for w in opposite
+        ):
+            return False
+    return True
