@@ -428,21 +428,27 @@ def generate_worker(out: str, lines: int, count: int, agreement: str, period: st
     quantity = np.where(kind[invoice] > 0, -np.minimum(gen.geometric(0.6, lines), 5), quantity)
     order = np.lexsort((position, numbered[invoice]))
 
-    flat = [row for file_items in items for row in file_items]
+    def columns(names: str, rows: Sequence[Sequence[Any]]) -> pa.Table:
+        return pa.table(dict(zip(names.split(), map(list, zip(*rows, strict=True)), strict=True)))
+
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
+    at = day[invoice][order]
     tables = {
-        "c": pa.table(dict(zip(("name", "street", "city", "state", "zip"),
-                               map(list, zip(*[c[:5] for c in customers], strict=True)),
-                               strict=True))),  # fmt: skip
-        "i": pa.table(dict(zip(("sku", "description", "unit", "contract", "list"),
-                               map(list, zip(*flat, strict=True)), strict=True))),  # fmt: skip
-        "l": pa.table({
-            "cust": cust[order], "item": item[order], "invoice": numbered[invoice][order],
-            "kind": kind[invoice][order], "day": np.array(days, dtype="datetime64[D]")[
-                day[invoice][order]], "po": po[invoice][order], "qty": quantity[order],
-        }),
-    }  # fmt: skip
+        "c": columns("name street city state zip", [c[:5] for c in customers]),
+        "i": columns("sku description unit contract list", [r for f in items for r in f]),
+        "l": pa.table(
+            {
+                "cust": cust[order],
+                "item": item[order],
+                "invoice": numbered[invoice][order],
+                "kind": kind[invoice][order],
+                "day": np.array(days, dtype="datetime64[D]")[at],
+                "po": po[invoice][order],
+                "qty": quantity[order],
+            }
+        ),
+    }
     for name, table in tables.items():
         con.register(f"{name}_arrow", table)
         con.execute(
@@ -453,8 +459,8 @@ def generate_worker(out: str, lines: int, count: int, agreement: str, period: st
         "|| (abs(c) // 100)::VARCHAR || '.' || lpad((abs(c) % 100)::VARCHAR, 2, '0')"
     )
     con.execute(
-        """COPY (SELECT c.name AS "Bill To Name", c.street AS "Bill To Address", nullif(c.city, '') AS "City",
-               c.state AS "ST", c.zip AS "Zip",
+        """COPY (SELECT c.name AS "Bill To Name", c.street AS "Bill To Address",
+               nullif(c.city, '') AS "City", c.state AS "ST", c.zip AS "Zip",
                CASE WHEN l.po > 0 THEN 'PO' || lpad(l.po::VARCHAR, 6, '0') END AS "PO Number",
                ['INV', 'CM', 'RMA'][l.kind + 1] || lpad(l.invoice::VARCHAR, 7, '0')
                    AS "Invoice No",

@@ -4,6 +4,7 @@ import functools
 import re
 import unicodedata
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from interlocal.core.geography import STATES
@@ -294,8 +295,8 @@ _SLIP_VOCABULARY = sorted(
 def _department_spelling(word: str) -> str:
     if word in _DEPARTMENT_WORDS or len(word) < 5 or not word.isalpha():
         return word
-    near = [known for known in _SLIP_VOCABULARY if OSA.distance(word, known, score_cutoff=1) <= 1]
-    return near[0] if len(near) == 1 else word
+    near = process.extract(word, _SLIP_VOCABULARY, scorer=OSA.distance, score_cutoff=1, limit=2)
+    return near[0][0] if len(near) == 1 else word
 
 
 def _free(words: list[str]) -> bool:
@@ -375,15 +376,25 @@ def without_state(name: str, postal: str) -> str:
     """'Harris County, TX' -> 'Harris County' for a TX customer; the name unchanged when it
     does not end with its state. "Eagle CO" keeps its "CO" (Colorado or County?) unless a comma
     or dash sets it apart."""
-    state_name = _STATE_NAMES.get(postal, "")
-    if not state_name:
+    pattern = _state_suffix(postal)
+    if pattern is None or not (match := pattern.search(name)):
         return name
-    loose = "" if postal.lower() in _EVERY_ABBREVIATION else rf"|{postal}"
-    pattern = rf"(?:\s*[,\-]\s*(?:{postal}|{state_name})|\s+(?:{state_name}{loose}))\.?\s*$"
-    trimmed = re.sub(pattern, "", name.strip(), flags=re.IGNORECASE)
+    trimmed = name[: match.start()]
     words = match_words(normalise_name(trimmed))
     meaningful = [w for w in words if w not in DESIGNATIONS and w not in {"of", "the"}]
     return trimmed if meaningful else name
+
+
+@functools.lru_cache(maxsize=64)
+def _state_suffix(postal: str) -> re.Pattern[str] | None:
+    state_name = _STATE_NAMES.get(postal, "")
+    if not state_name:
+        return None
+    loose = "" if postal.lower() in _EVERY_ABBREVIATION else rf"|{postal}"
+    return re.compile(
+        rf"(?:\s*[,\-]\s*(?:{postal}|{state_name})|\s+(?:{state_name}{loose}))\.?\s*$",
+        re.IGNORECASE,
+    )
 
 
 def designation_respellings(words: list[str]) -> list[list[str]]:

@@ -578,16 +578,20 @@ def _score_rows(
     best: list[dict[int, tuple]],
 ) -> None:
     form_zip = forms.zip3[positions]
+    zips_known = bool((form_zip >= 0).any())
     for start in range(0, len(rows), _CHUNK):
         chunk = rows[start : start + _CHUNK]
         matrix = process.cdist(
             [query for (_p, query), _d in chunk], texts, scorer=fuzz.ratio, dtype=np.uint8,
             workers=-1,
-        ).astype(np.int16)  # fmt: skip
+        )  # fmt: skip
         query_zip = np.array([waiting[p].zip3 for (p, _q), _d in chunk], dtype=np.int16)
-        far = (query_zip[:, None] >= 0) & (form_zip[None, :] >= 0)
-        far &= query_zip[:, None] != form_zip[None, :]
-        matrix[far] -= ZIP_PENALTY
+        far = None
+        if zips_known and (query_zip >= 0).any():
+            far = (query_zip[:, None] >= 0) & (form_zip[None, :] >= 0)
+            far &= query_zip[:, None] != form_zip[None, :]
+            matrix = matrix.astype(np.int16)
+            matrix[far] -= ZIP_PENALTY
         row_of, column_of = np.nonzero(matrix >= _FLOOR)
         bounds = np.searchsorted(row_of, np.arange(len(chunk) + 1))
         for offset, ((position, query), department) in enumerate(chunk):
@@ -595,12 +599,12 @@ def _score_rows(
             if len(columns) > _TOP_FORMS:
                 scores = matrix[offset, columns]
                 columns = columns[np.argpartition(scores, -_TOP_FORMS)[-_TOP_FORMS:]]
-            kept = best[position]
+            kept, row = best[position], matrix[offset].tolist()
             for column in columns.tolist():
-                score = int(matrix[offset, column])
+                score = row[column]
                 government = int(forms.government[positions[column]])
                 if government not in kept or score > kept[government][0]:
-                    eligible = not far[offset, column]
+                    eligible = far is None or not far[offset, column]
                     kept[government] = (score, query, texts[column], department, eligible)
 
 

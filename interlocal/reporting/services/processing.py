@@ -224,6 +224,11 @@ def accept_report(report: SalesReport, *, actor: Any) -> SalesReport:
         )
     obligation = ReportObligation.objects.select_for_update().get(pk=report.obligation_id)
     previous = obligation.accepted
+    if is_outdated(report, previous):
+        raise ValidationError(
+            f"version {previous.version}, filed after it, is accepted; version "
+            f"{report.version} can no longer replace it"
+        )
     now = timezone.now()
     report.accepted_at, report.accepted_by = now, actor
     report.save(update_fields=["accepted_at", "accepted_by"])
@@ -248,6 +253,12 @@ def accept_report(report: SalesReport, *, actor: Any) -> SalesReport:
         },
     )
     return report
+
+
+def is_outdated(report: SalesReport, accepted: SalesReport | None) -> bool:
+    """A later version of the quarter is already the accepted one: accepting ``report`` would
+    put older lines back in place of the correction."""
+    return accepted is not None and accepted.version > report.version
 
 
 def _first_seen_participants(report: SalesReport) -> int:

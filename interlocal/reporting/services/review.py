@@ -27,7 +27,7 @@ from interlocal.reporting.models import (
     SalesLine,
     Severity,
 )
-from interlocal.reporting.services.processing import accept_report
+from interlocal.reporting.services.processing import accept_report, is_outdated
 
 
 @transaction.atomic
@@ -91,6 +91,8 @@ def decide_customer(
         if (
             settings.SALES_AUTO_ACCEPT
             and not each_report.customers.filter(method=MatchMethod.UNMATCHED).exists()
+            # an older version settled after its correction was accepted stays as it is
+            and not is_outdated(each_report, each_report.obligation.accepted)
         ):
             accept_report(each_report, actor=None)
     customer.refresh_from_db()

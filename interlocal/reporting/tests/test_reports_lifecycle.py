@@ -265,6 +265,25 @@ def test_a_failed_correction_leaves_the_accepted_version_the_facts(obligation, r
     assert set(SalesLine.objects.facts().values_list("report", flat=True)) == {first.pk}
 
 
+def test_settling_an_older_version_does_not_undo_the_accepted_correction(
+    obligation, rep, office, agencies
+) -> None:
+    # given version 1 waiting for review, and version 2, without that customer, accepted
+    first = fresh(file_report(obligation, with_stranger(), actor=rep))
+    assert first.status == "in_review"
+    second = fresh(file_report(obligation, csv_bytes([line()]), "v2.csv", actor=rep))
+    assert second.status == "accepted"
+    # when the program office settles version 1's customer
+    stranger = ReportCustomer.objects.get(report=first, name=STRANGER)
+    services.decide_customer(stranger, actor=office, agency=agencies["Travis County"])
+    # then version 1 is not accepted over the later version 2, by itself or by hand
+    assert fresh(first).status == "in_review"
+    with pytest.raises(ValidationError, match="version 2, filed after it, is accepted"):
+        services.accept_report(first, actor=office)
+    assert (fresh(second).status, fresh(obligation).accepted) == ("accepted", second)
+    assert set(SalesLine.objects.facts().values_list("report", flat=True)) == {second.pk}
+
+
 @pytest.mark.parametrize("change", ["update", "delete"])
 def test_accepted_lines_are_immutable_in_the_database(obligation, rep, change) -> None:
     report = fresh(file_report(obligation, csv_bytes([line()]), actor=rep))
