@@ -1,8 +1,10 @@
-"""Name normalisation shared by search, duplicate checks and (later) sales-report matching."""
+"""Name normalisation shared by search, duplicate checks and sales-report matching."""
 
 import functools
 import re
 import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -419,3 +421,82 @@ def designation_respellings(words: list[str]) -> list[list[str]]:
         )
         respelt += [[*words[:position], meaning, *words[position + 1 :]] for meaning in meanings]
     return respelt
+
+
+# --------------------------------------------------------------------------- readings
+# How sales-report matching reads a customer's name: one key per reading, tried in turn.
+
+# Everyday short forms that no edit distance recovers, by state; used only before a
+# designation or as the whole name, so "La Habra" stays La Habra.
+_SHORT_FORMS: dict[str, dict[str, str]] = {
+    "CA": {"la": "los angeles", "sf": "san francisco", "oc": "orange"},
+    "NY": {"nyc": "new york city"},
+    "MD": {"pg": "prince georges"},
+    "FL": {"dade": "miami dade"},  # renamed Miami-Dade in 1997; the old name is still billed
+    "PA": {"philly": "philadelphia"},
+    "LA": {"ebr": "east baton rouge"},
+    "NV": {"lv": "las vegas"},
+    "NM": {"abq": "albuquerque"},
+    "DC": {"dc": "washington dc", "district of columbia": "washington dc"},
+}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One reading of a customer's name: its key, the department words stripped off, and
+    whether the name said "<designation> of X" (then X is the name, never "X City")."""
+
+    key: str
+    department: str = ""
+    named: bool = False
+
+
+def first_reading(name: str, state: str) -> Reading:
+    """The name as written (in ``state``, for its short forms)."""
+    return _reading(list(_words_of(name)), state)
+
+
+def readings(name: str, state: str) -> Iterator[list[Reading]]:
+    """The readings of a customer's name, group by group, made as they are asked for (most
+    names match as written): the whole name, also without a trailing state ("Harris County,
+    TX") or with slips in department words respelt; then without its department words
+    (trailing "Sheriff's Office", leading "Police Department, City of"). Each is followed by a
+    group with a misspelt designation respelt ("Harris Conuty"; "Cuty" gives two readings of
+    one group, city and county). Readings of one group are equally likely."""
+    words = list(_words_of(name))
+    yield [_reading(words, state)]
+    bases = [words]
+    trimmed = without_state(name, state)
+    if trimmed != name:
+        bases.append(list(_words_of(trimmed)))
+    bases += [spelt for w in list(bases) if (spelt := department_respelling(w)) != w]
+    stages: list[list[tuple[list[str], str]]] = [[(w, "") for w in bases], []]
+    for w in bases:
+        stages[1] += [(w[:cut], " ".join(w[cut:])) for cut in department_splits(w)]
+        stages[1] += [(w[start:], " ".join(w[:start])) for start in leading_departments(w)]
+    for number, stage in enumerate(stages):
+        for government, department in stage[1 - bool(number) :]:
+            yield [_reading(government, state, department)]
+        for government, department in stage:
+            if respelt := designation_respellings(government):
+                yield [_reading(w, state, department) for w in respelt]
+
+
+@functools.lru_cache(maxsize=200_000)
+def _words_of(name: str) -> tuple[str, ...]:
+    return tuple(match_words(normalise_name(name)))
+
+
+def _reading(words: list[str], state: str, department: str = "") -> Reading:
+    named = len(words) > 2 and (
+        (words[1] == "of" and words[0] in DESIGNATIONS)
+        or (words[-1] == "of" and words[-2] in DESIGNATIONS)
+    )
+    key = key_from_words(words)
+    if short := _SHORT_FORMS.get(state):
+        core, designation = split_designation(key)
+        if key in short:
+            key = short[key]
+        elif designation and core in short:
+            key = f"{short[core]} {designation}"
+    return Reading(key, department, named)

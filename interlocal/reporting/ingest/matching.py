@@ -23,7 +23,7 @@ import bisect
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -32,16 +32,14 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from interlocal.registry.normalise import (
-    department_respelling,
-    department_splits,
-    designation_respellings,
+    Reading,
+    first_reading,
     key_from_words,
-    leading_departments,
     match_key_of_normalised,
     match_words,
     normalise_name,
+    readings,
     split_designation,
-    without_state,
     word_set,
 )
 from interlocal.reporting.models import MatchMethod
@@ -91,19 +89,6 @@ _DISTINGUISHING = word_set(
     "central middle greater little big elementary high junior union unified independent "
     "consolidated community joint regional"
 )
-# Everyday short forms that no edit distance recovers, by state; used only before a
-# designation or as the whole name, so "La Habra" stays La Habra.
-_SHORT_FORMS: dict[str, dict[str, str]] = {
-    "CA": {"la": "los angeles", "sf": "san francisco", "oc": "orange"},
-    "NY": {"nyc": "new york city"},
-    "MD": {"pg": "prince georges"},
-    "FL": {"dade": "miami dade"},  # renamed Miami-Dade in 1997; the old name is still billed
-    "PA": {"philly": "philadelphia"},
-    "LA": {"ebr": "east baton rouge"},
-    "NV": {"lv": "las vegas"},
-    "NM": {"abq": "albuquerque"},
-    "DC": {"dc": "washington dc", "district of columbia": "washington dc"},
-}
 _NON_DIGIT = re.compile(r"[\s\-./]")
 
 
@@ -127,16 +112,6 @@ class Match:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Reading:
-    """One reading of a customer's name: its key, the department words stripped off, and
-    whether the name said "<designation> of X" (then X is the name, never "X City")."""
-
-    key: str
-    department: str = ""
-    named: bool = False
-
-
 class Registry:
     """Everything matching needs from the database, loaded once (agencies of the given states,
     their aliases)."""
@@ -149,7 +124,6 @@ class Registry:
         self.by_core: dict[tuple[str, str, str], list[int]] = defaultdict(list)
         self.own_aliases: dict[tuple[str, str], list[int]] = defaultdict(list)
         self.global_aliases: dict[tuple[str, str], list[int]] = defaultdict(list)
-        self.alias_states: set[str] = set()
         # only agencies that have them: a parent (and then its own name), size, ZIP3, city...
         self.parent: dict[int, int] = {}
         self.name_of: dict[int, str] = {}
@@ -236,7 +210,6 @@ class Registry:
         for agency_id, name, alias_supplier in aliases:
             state = self.state_of.get(agency_id)
             if state is not None:
-                self.alias_states.add(state)
                 index = self.own_aliases if alias_supplier else self.global_aliases
                 index[(state, match_key_of_normalised(normalise_name(name)))].append(agency_id)
         return self
@@ -334,55 +307,6 @@ def _designation(key: str) -> tuple[str, str]:
     return split_designation(key)
 
 
-# ---------------------------------------------------------------------- reading the name
-
-
-def readings(customer: Customer) -> Iterator[list[Reading]]:
-    """The readings of a customer's name, group by group, made as they are asked for (most
-    names match as written): the whole name, also without a trailing state ("Harris County,
-    TX") or with slips in department words respelt; then without its department words
-    (trailing "Sheriff's Office", leading "Police Department, City of"). Each is followed by a
-    group with a misspelt designation respelt ("Harris Conuty"; "Cuty" gives two readings of
-    one group, city and county). Readings of one group are equally likely."""
-    words = list(_words_of(customer.name))
-    yield [_reading(words, customer.state)]
-    bases = [words]
-    trimmed = without_state(customer.name, customer.state)
-    if trimmed != customer.name:
-        bases.append(list(_words_of(trimmed)))
-    bases += [spelt for w in list(bases) if (spelt := department_respelling(w)) != w]
-    stages: list[list[tuple[list[str], str]]] = [[(w, "") for w in bases], []]
-    for w in bases:
-        stages[1] += [(w[:cut], " ".join(w[cut:])) for cut in department_splits(w)]
-        stages[1] += [(w[start:], " ".join(w[:start])) for start in leading_departments(w)]
-    for number, stage in enumerate(stages):
-        for government, department in stage[1 - bool(number) :]:
-            yield [_reading(government, customer.state, department)]
-        for government, department in stage:
-            if respelt := designation_respellings(government):
-                yield [_reading(w, customer.state, department) for w in respelt]
-
-
-@functools.lru_cache(maxsize=200_000)
-def _words_of(name: str) -> tuple[str, ...]:
-    return tuple(match_words(normalise_name(name)))
-
-
-def _reading(words: list[str], state: str, department: str = "") -> Reading:
-    named = len(words) > 2 and (
-        (words[1] == "of" and words[0] in _DESIGNATION_CLASSES)
-        or (words[-1] == "of" and words[-2] in _DESIGNATION_CLASSES)
-    )
-    key = key_from_words(words)
-    if short := _SHORT_FORMS.get(state):
-        core, designation = split_designation(key)
-        if key in short:
-            key = short[key]
-        elif designation and core in short:
-            key = f"{short[core]} {designation}"
-    return Reading(key, department, named)
-
-
 def _zip3(customer: Customer) -> str:
     zip5 = (customer.zip5 or "").strip()
     return zip5[:3] if len(zip5) >= 5 and zip5[:5].isdigit() else ""
@@ -433,17 +357,12 @@ def _match_exactly(customer: Customer, registry: Registry) -> Match | tuple[list
     """Rules 1-3, reading by reading. Returns the match, or every reading of the name and a
     note for the fuzzy stage."""
     agency, note = registry.explicit(customer)
-    if agency is None and customer.state not in registry.alias_states:
-        # most customers: the name as written is one agency's key
-        first = _reading(list(_words_of(customer.name)), customer.state)
-        found = registry.exact(customer.state, first)
-        if len(found) == 1 and found[0] not in registry.parent:
-            return Match(found[0], MatchMethod.EXACT, first.key, 100, [], "", note)
+    if agency is not None:
+        key = first_reading(customer.name, customer.state).key
+        return _settled(registry, [agency], MatchMethod.EXPLICIT_ID, Reading(key), note)
     seen: list[Reading] = []
-    for group in readings(customer):
+    for group in readings(customer.name, customer.state):
         group = [r for r in group if r.key and r not in seen]
-        if agency is not None:
-            return _settled(registry, [agency], MatchMethod.EXPLICIT_ID, group[0], note)
         seen += group
         for reading in group:
             for aliases in (registry.own_aliases, registry.global_aliases):
@@ -451,6 +370,8 @@ def _match_exactly(customer: Customer, registry: Registry) -> Match | tuple[list
                 if agencies and len(registry.governments(agencies)) == 1:
                     return _settled(registry, agencies, MatchMethod.ALIAS, reading, note)
         hits = [(r, pk) for r in group for pk in registry.exact(customer.state, r)]
+        if len(hits) == 1 and hits[0][1] not in registry.parent and not hits[0][0].department:
+            return Match(hits[0][1], MatchMethod.EXACT, hits[0][0].key, 100, [], "", note)
         if hits:
             return _decide_exact(customer, registry, hits, seen[0].key, note)
     return seen, note
@@ -599,9 +520,9 @@ def _score_rows(
             if len(columns) > _TOP_FORMS:
                 scores = matrix[offset, columns]
                 columns = columns[np.argpartition(scores, -_TOP_FORMS)[-_TOP_FORMS:]]
-            kept, row = best[position], matrix[offset].tolist()
+            kept, row = best[position], matrix[offset]
             for column in columns.tolist():
-                score = row[column]
+                score = int(row[column])
                 government = int(forms.government[positions[column]])
                 if government not in kept or score > kept[government][0]:
                     eligible = far is None or not far[offset, column]
