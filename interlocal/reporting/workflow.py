@@ -25,4 +25,7 @@ TRANSITIONS: dict[str, Transition] = {
     "hold": Transition(frozenset({S.PROCESSING}), S.IN_REVIEW, "Waiting for review"),
     "accept": Transition(frozenset({S.PROCESSING, S.IN_REVIEW}), S.ACCEPTED, "Accepted"),
     "supersede": Transition(frozenset({S.ACCEPTED}), S.SUPERSEDED, "Superseded by a correction"),
+    # A newer version filed while an older one waits for review replaces it: only the latest
+    # filing may still become the quarter's facts.
+    "withdraw": Transition(frozenset({S.IN_REVIEW}), S.SUPERSEDED, "Replaced by a newer version"),
 }

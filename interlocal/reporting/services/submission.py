@@ -16,6 +16,7 @@ from interlocal.core.files import sha256_of
 from interlocal.core.permissions import require
 from interlocal.reporting.models import ReportKind, ReportObligation, ReportStatus, SalesReport
 from interlocal.reporting.queries import derived_status
+from interlocal.reporting.services.processing import move
 
 SUFFIXES = {".csv": SalesReport.Source.CSV, ".txt": SalesReport.Source.CSV}
 SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -99,6 +100,10 @@ def submit_report(
     if file is not None:
         report.file.save(report.original_name, file, save=False)
     report.save()
+    waiting = list(obligation.reports.filter(status=ReportStatus.IN_REVIEW).exclude(pk=report.pk))
+    for older in waiting:
+        move(older, "withdraw")
+    obligation.refresh_from_db()
     obligation.latest = report
     obligation.first_filed_at = obligation.first_filed_at or report.submitted_at
     obligation.status = derived_status(obligation)
@@ -115,6 +120,7 @@ def submit_report(
             "file": report.original_name,
             "sha256": report.sha256,
             "late": timezone.localdate() > obligation.due_on,
+            "replaces_in_review": [older.version for older in waiting],
         },
     )
     return report

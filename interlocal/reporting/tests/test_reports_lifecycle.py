@@ -265,20 +265,23 @@ def test_a_failed_correction_leaves_the_accepted_version_the_facts(obligation, r
     assert set(SalesLine.objects.facts().values_list("report", flat=True)) == {first.pk}
 
 
-def test_settling_an_older_version_does_not_undo_the_accepted_correction(
+def test_a_newer_version_replaces_an_older_one_still_in_review(
     obligation, rep, office, agencies
 ) -> None:
-    # given version 1 waiting for review, and version 2, without that customer, accepted
+    # given version 1 waiting for review
     first = fresh(file_report(obligation, with_stranger(), actor=rep))
     assert first.status == "in_review"
+    # when the supplier files version 2, without that customer
     second = fresh(file_report(obligation, csv_bytes([line()]), "v2.csv", actor=rep))
+    # then version 2 is accepted and version 1 has left the review queue for good: its
+    # customer can no longer be settled, nor the version accepted over the later one
     assert second.status == "accepted"
-    # when the program office settles version 1's customer
+    assert fresh(first).status == "superseded"
     stranger = ReportCustomer.objects.get(report=first, name=STRANGER)
-    services.decide_customer(stranger, actor=office, agency=agencies["Travis County"])
-    # then version 1 is not accepted over the later version 2, by itself or by hand
-    assert fresh(first).status == "in_review"
-    with pytest.raises(ValidationError, match="version 2, filed after it, is accepted"):
+    assert not queries.review_queue(office).filter(pk=stranger.pk).exists()
+    with pytest.raises(ValidationError, match="not in review"):
+        services.decide_customer(stranger, actor=office, agency=agencies["Travis County"])
+    with pytest.raises(ValidationError):
         services.accept_report(first, actor=office)
     assert (fresh(second).status, fresh(obligation).accepted) == ("accepted", second)
     assert set(SalesLine.objects.facts().values_list("report", flat=True)) == {second.pk}
