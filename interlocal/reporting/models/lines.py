@@ -119,7 +119,7 @@ class SalesLine(models.Model):
     (``_e4``), because consumables are priced below the cent ($0.0450 a sheet).
     """
 
-    # The composite indexes below lead with report, agreement and agency: no index of their own.
+    # Only report needs an index, and (report, line) below serves it.
     report = models.ForeignKey(
         SalesReport, on_delete=models.PROTECT, related_name="lines", db_index=False
     )
@@ -156,11 +156,11 @@ class SalesLine(models.Model):
 
     class Meta:
         ordering = ["report", "line"]
-        indexes = [
-            models.Index(fields=["report", "line"]),
-            models.Index(fields=["agreement", "invoice_date"]),
-            models.Index(fields=["agency", "invoice_date"]),
-        ]
+        # Only what the write path needs: a report's lines in order (facts, review, fees) and
+        # a customer's lines (review decisions). Each secondary index costs the bulk load of a
+        # million-line report several seconds (measured: docs/performance.md); reads by agency
+        # or date go to the analytics rollups maintained when a report is accepted.
+        indexes = [models.Index(fields=["report", "line"])]
         constraints = [
             models.CheckConstraint(
                 name="credit_lines_are_negative",
