@@ -1,5 +1,6 @@
 """Sales-reporting pages: the supplier's portal (obligations, upload, a report's result and
-errors) and the program office's (late and missing reports, the review queue, acceptance)."""
+errors), the program office's (late and missing reports, the review queue, acceptance), and
+for both the price dispersion across agencies and the data-quality trend."""
 
 from typing import Any
 
@@ -7,13 +8,15 @@ import rules
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from interlocal.core.forms import add_service_errors
+from interlocal.core.periods import Quarter
 from interlocal.core.ui import paginate, querystring_without_page, require_perm, signed_in_user
 from interlocal.registry.models import Agency
 from interlocal.reporting import forms, queries, services
@@ -71,6 +74,8 @@ def index(request: HttpRequest) -> HttpResponse:
         "queue_count": queries.review_queue(request.user).count(),
         "today": today,
         "office": rules.has_perm("salesreport:office", request.user),
+        "may_dispersion": rules.has_perm("salesreport:dispersion", request.user),
+        "may_quality": rules.has_perm("salesreport:quality", request.user),
     }
     return render(request, "reporting/index.html", context)
 
@@ -160,6 +165,8 @@ def _report_context(request: HttpRequest, report: SalesReport) -> dict[str, Any]
         "may_accept": report.status == ReportStatus.IN_REVIEW
         and rules.has_perm("salesreport:accept", request.user, report),
         "summary": report.summary or {},
+        "may_dispersion": bool(report.obligation.accepted_id)
+        and rules.has_perm("salesreport:dispersion", request.user, report.obligation),
     }
 
 
@@ -283,3 +290,173 @@ def template_file(request: HttpRequest, fmt: str) -> HttpResponse:
         response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sales-report-template.{fmt}"'
     return response
+
+
+# --------------------------------------------------------------------------- price dispersion
+
+
+@require_perm("salesreport:dispersion")
+def dispersion(request: HttpRequest) -> HttpResponse:
+    """Items of an agreement's quarter sold to different agencies at different net prices;
+    with ``sku``, one item agency by agency. Without an agreement and a quarter, the quarters
+    there are to choose from."""
+    agreement = request.GET.get("agreement", "").strip()
+    period = request.GET.get("period", "").strip()
+    error = ""
+    if agreement or period:
+        try:
+            period = str(Quarter.parse(period))
+        except ValueError as exc:
+            error = str(exc)
+        if not agreement:
+            error = "enter the agreement's number, as MA-2026-001"
+    if error or not agreement:
+        quarters = queries.accepted_quarters(request.user)
+        context: dict[str, Any] = {
+            "agreement": agreement,
+            "period": period,
+            "error": error,
+            "page": paginate(request, quarters),
+        }
+        return render(
+            request, "reporting/dispersion_choose.html", context, status=422 if error else 200
+        )
+    ob = queries.dispersion_obligation(request.user, agreement, period)
+    if ob is None:
+        raise Http404("no report obligation of that agreement and quarter is yours to see")
+    _may(request, "salesreport:dispersion", ob)
+    sku = request.GET.get("sku", "").strip()
+    if sku:
+        return _dispersion_of_sku(request, ob, sku)
+    order = request.GET.get("order", "spread")
+    if order not in queries.DISPERSION_ORDERS:
+        order = "spread"
+    rows = queries.dispersion(ob, order)
+    context = {
+        "obligation": ob,
+        "order": order,
+        "orders": [
+            ("spread", "Widest spread (%)"),
+            ("sales", "Sales"),
+            ("above_contract", "Sales above contract"),
+        ],
+        # the rows are one per item, already counted: paged in memory, not counted again
+        "page": Paginator(rows, 50).get_page(request.GET.get("page")),
+        "querystring": querystring_without_page(request),
+        "total_sales_cents": sum(r.sales_cents for r in rows),
+        "total_above_cents": sum(r.above_contract_cents for r in rows),
+        "skus_above": sum(1 for r in rows if r.above_contract_agencies),
+    }
+    return render(request, "reporting/dispersion.html", context)
+
+
+def _dispersion_of_sku(request: HttpRequest, ob: ReportObligation, sku: str) -> HttpResponse:
+    # One item's agencies and prices are few: fetched whole, so not counted by a second query.
+    page = Paginator(list(queries.dispersion_of_sku(ob, sku)), 50).get_page(request.GET.get("page"))
+    rows = [
+        row
+        | {
+            "price": queries.usd_e4(row["unit_price_e4"]),
+            "contract": queries.usd_e4(row["contract_e4"]),
+            "above": row["contract_e4"] is not None and row["unit_price_e4"] > row["contract_e4"],
+            "over": queries.usd_e4(row["unit_price_e4"] - row["contract_e4"])
+            if row["contract_e4"] is not None
+            else "",
+            "quantity": queries.quantity_text(row["quantity_e4"]),
+        }
+        for row in page
+    ]
+    summary = next(iter(queries.dispersion(ob, sku=sku)), None)
+    context = {
+        "obligation": ob,
+        "sku": sku.upper(),
+        "summary": summary,
+        "page": page,
+        "rows": rows,
+        "querystring": querystring_without_page(request),
+    }
+    return render(request, "reporting/dispersion_sku.html", context)
+
+
+# --------------------------------------------------------------------------- data quality
+
+CHART_WIDTH, CHART_HEIGHT = 720, 200
+_LEFT, _BOTTOM, _TOP = 36, 24, 18  # room for the axis labels, the quarters, the scores
+
+
+def trend_chart(trend: list[queries.QuarterQuality]) -> dict[str, Any]:
+    """The geometry of the trend's bar chart (SVG drawn by the template): one bar per
+    quarter, 0-100% high; a quarter with no score has a label and no bar."""
+    plot = CHART_HEIGHT - _BOTTOM - _TOP
+    slot = (CHART_WIDTH - _LEFT) / max(len(trend), 1)
+    bars = []
+    for i, quarter in enumerate(trend):
+        height = round(plot * (quarter.score or 0) / 100, 1)
+        x = _LEFT + i * slot
+        bars.append(
+            {
+                "quarter": quarter,
+                "label": quarter.period[2:],  # 26Q3: twelve fit under the bars
+                "x": round(x + slot * 0.15, 1),
+                "width": round(slot * 0.7, 1),
+                "y": round(_TOP + plot - height, 1),
+                "height": height,
+                "middle": round(x + slot / 2, 1),
+            }
+        )
+    grid = [
+        {"y": round(_TOP + plot * (100 - pct) / 100, 1), "label": f"{pct}%"} for pct in (0, 50, 100)
+    ]
+    scored = [q for q in trend if q.score is not None]
+    return {
+        "bars": bars,
+        "grid": grid,
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "left": _LEFT,
+        "base": CHART_HEIGHT - _BOTTOM,
+        "label_y": CHART_HEIGHT - 6,
+        "span": f"{trend[0].period} to {trend[-1].period}" if trend else "",
+        "first": scored[0] if scored else None,
+        "last": scored[-1] if scored else None,
+    }
+
+
+@require_perm("salesreport:quality")
+def quality(request: HttpRequest) -> HttpResponse:
+    """Each quarter's latest filing and the quality score's trend: a supplier's own, or, for
+    the program office, every supplier's (``supplier`` picks one; ``all`` lists every filing)."""
+    today = timezone.localdate()
+    choice = request.GET.get("supplier", "").strip()
+    suppliers = queries.quality_suppliers(request.user)
+    office = rules.has_perm("salesreport:office", request.user)
+    supplier = None
+    if choice.isdigit():
+        supplier = get_object_or_404(suppliers, pk=int(choice))
+        _may(request, "salesreport:quality", supplier)
+    elif choice not in ("", "all"):
+        raise Http404("choose a supplier by its number")
+    elif choice == "" and not office:
+        own = list(suppliers[:2])
+        supplier = own[0] if len(own) == 1 else None
+    trend = queries.quality_trend(request.user, supplier, today)
+    context: dict[str, Any] = {
+        "supplier": supplier,
+        "office": office,
+        "listing_all": choice == "all" or (supplier is None and not office),
+        "trend": trend,
+        "chart": trend_chart(trend),
+        "today": today,
+    }
+    context["overview"] = supplier is None and not context["listing_all"]
+    if context["overview"]:
+        periods = [q.period for q in trend]
+        page = paginate(request, queries.quality_by_supplier(request.user, periods, today))
+        context["page"] = page
+        context["supplier_rows"] = [row | {"name": row["dba"] or row["legal_name"]} for row in page]
+    else:
+        page = paginate(request, queries.filings(request.user, supplier))
+        context["page"] = page
+        context["rows"] = [queries.Filing(ob, today) for ob in page]
+    context["querystring"] = querystring_without_page(request)
+    return render(request, "reporting/quality.html", context)

@@ -56,6 +56,8 @@ EXPECTED: dict[str, set[str]] = {
     "salesreport:accept": {"program_admin"},
     "salesreport:office": {"program_admin", "auditor"},
     "salesreport:template": ALL,
+    "salesreport:dispersion": {"program_admin", "auditor", "supplier_rep"},
+    "salesreport:quality": {"program_admin", "auditor", "supplier_rep"},
 }
 
 # Namespaces served by libraries with their own protection (login, MFA, admin, API).
@@ -337,6 +339,8 @@ API_EXPECTED: dict[tuple[str, str], str | None] = {
     ("post", "/api/v1/sales-reports"): "salesreports:write",
     ("get", "/api/v1/sales-reports/{report_id}"): "salesreports:write",
     ("get", "/api/v1/sales-reports/{report_id}/errors"): "salesreports:write",
+    ("get", "/api/v1/sales-reports/dispersion"): "salesreports:write",
+    ("get", "/api/v1/sales-reports/quality"): "salesreports:write",
 }
 
 
@@ -395,6 +399,8 @@ API_OWNERS = {
     "/sales-reports": "supplier_rep",
     "/sales-reports/{report_id}": "supplier_rep",
     "/sales-reports/{report_id}/errors": "supplier_rep",
+    "/sales-reports/dispersion": "supplier_rep",
+    "/sales-reports/quality": "supplier_rep",
 }
 
 
@@ -417,6 +423,8 @@ def _api_call(client, method: str, path: str, world: dict[str, Any], **headers: 
     )
     if path.endswith("/eligibility"):
         url += f"?agency={world['agency'].pk}"  # the verdict is for one agency
+    if path.endswith("/dispersion"):  # of one agreement's quarter
+        url += f"?agreement={world['obligation'].agreement.number}&period=2026Q1"
     if method == "get":
         return client.get(url, headers=headers)
     if path.endswith("/proposals"):

@@ -224,7 +224,7 @@ def accept_report(report: SalesReport, *, actor: Any) -> SalesReport:
         )
     obligation = ReportObligation.objects.select_for_update().get(pk=report.obligation_id)
     previous = obligation.accepted
-    if is_outdated(report, previous):
+    if previous is not None and is_outdated(report, previous):
         raise ValidationError(
             f"version {previous.version}, filed after it, is accepted; version "
             f"{report.version} can no longer replace it"

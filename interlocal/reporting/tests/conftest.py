@@ -17,6 +17,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from interlocal.accounts.roles import Role
+from interlocal.accounts.services import issue_api_key
 from interlocal.agreements.models import Agreement
 from interlocal.agreements.services.pricing import import_price_file
 from interlocal.registry.models import Agency, Supplier
@@ -216,3 +217,13 @@ def assert_refused(report: SalesReport) -> None:
     assert report.status == "validation_failed"
     assert report.error_count > 0
     assert loaded(report) == (0, 0)
+
+
+def api_key_of(user: Any) -> str:
+    """A fresh API key of ``user``'s organization with the sales-report scope."""
+    return issue_api_key(
+        actor=user,
+        organization=user.primary_organization,
+        name="erp",
+        scopes=["salesreports:write"],
+    ).token
