@@ -42,9 +42,10 @@ def normalise_name(name: str) -> str:
 
     'Harmon Co. Sch. Dist.' and 'HARMON COUNTY SCHOOL DISTRICT' normalise alike.
     """
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    words = _NON_WORD.sub(" ", ascii_name.lower().replace("&", " and ")).split()
-    return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
+    if not name.isascii():
+        name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    words = _NON_WORD.sub(" ", name.lower().replace("&", " and ")).split()
+    return " ".join([_ABBREVIATIONS.get(word, word) for word in words])
 
 
 def normalise_domain(value: str) -> str:
@@ -285,17 +286,36 @@ _GOVERNING_BODIES = (
 # After a designation these are the governing body too ("Jefferson County Commission").
 _BODY_AFTER_DESIGNATION = frozenset({"commission", "council", "board", "government"})
 _FILLERS = frozenset({"and", "of", "the", "for"})
-# Department words are recognised through one slip of the keyboard ("Sherfif", "Pubic Works").
-_SLIP_VOCABULARY = sorted(
-    word
-    for word in _DEPARTMENT_WORDS | _DEPARTMENT_STARTS | {w for b in _GOVERNING_BODIES for w in b}
-    if len(word) > 4
+# What a school district's own departments are billed as ("Plano ISD Transportation"), after
+# a name with a school word.
+_SCHOOL_DEPARTMENT_STARTS = word_set(
+    "transportation maintenance technology food nutrition athletics operations business"
 )
+_SCHOOL_WORDS = word_set("school schools education")
+# The words of agency types, which billing systems misspell like any other ("School Disrict",
+# "Metropoolitan District") but which are no one's name.
+_AGENCY_WORDS = word_set(
+    """district school schools public elementary unified independent community union free
+    central regional authority metropolitan municipal utility consolidated education board
+    college university protection sanitary cemetery hospital housing transit drainage
+    irrigation conservation mosquito abatement improvement reclamation township village
+    borough county parish commonwealth"""
+)
+# Department and agency-type words are recognised through one slip of the keyboard
+# ("Sherfif", "Pubic Works", "Schoool Disrict").
+_KNOWN_WORDS = (
+    _DEPARTMENT_WORDS
+    | _DEPARTMENT_STARTS
+    | _SCHOOL_DEPARTMENT_STARTS
+    | _AGENCY_WORDS
+    | {w for b in _GOVERNING_BODIES for w in b}
+)
+_SLIP_VOCABULARY = sorted(word for word in _KNOWN_WORDS if len(word) > 4)
 
 
 @functools.lru_cache(maxsize=65536)
 def _department_spelling(word: str) -> str:
-    if word in _DEPARTMENT_WORDS or len(word) < 5 or not word.isalpha():
+    if word in _KNOWN_WORDS or len(word) < 5 or not word.isalpha():
         return word
     near = process.extract(word, _SLIP_VOCABULARY, scorer=OSA.distance, score_cutoff=1, limit=2)
     return near[0][0] if len(near) == 1 else word
@@ -305,10 +325,13 @@ def _free(words: list[str]) -> bool:
     return bool(words) and not any(w in _BODY_WORDS or w in DESIGNATIONS for w in words)
 
 
-def _is_department_phrase(phrase: list[str], before: str, *, free: bool = True) -> bool:
+def _is_department_phrase(
+    phrase: list[str], before: str, *, free: bool = True, school: bool = False
+) -> bool:
     """Whether ``phrase`` names a department: department words from a word that starts
     departments ("sheriffs office", "public works") or ending in a noun ("human resources
-    department"); with ``free`` also "department of <anything>" and "<one word> department"."""
+    department"); with ``free`` also "department of <anything>" and "<one word> department";
+    with ``school`` (the words before it name a school district) also "transportation"."""
     if not phrase or phrase[0] in _FILLERS:
         return False
     for body in _GOVERNING_BODIES:
@@ -316,6 +339,8 @@ def _is_department_phrase(phrase: list[str], before: str, *, free: bool = True) 
             return all(word in _DEPARTMENT_WORDS for word in phrase[len(body) :])
     if before in DESIGNATIONS and phrase[0] in _BODY_AFTER_DESIGNATION:
         return all(word in _DEPARTMENT_WORDS for word in phrase[1:])
+    if school and phrase[0] in _SCHOOL_DEPARTMENT_STARTS:
+        return all(w in _DEPARTMENT_WORDS or w in _SCHOOL_DEPARTMENT_STARTS for w in phrase)
     if free and phrase[0] in _DEPARTMENT_NOUNS and phrase[1:2] == ["of"]:
         return _free(phrase[2:])  # "department of human services"
     if free and len(phrase) == 2 and phrase[-1] in _DEPARTMENT_NOUNS:
@@ -328,8 +353,9 @@ def _is_department_phrase(phrase: list[str], before: str, *, free: bool = True) 
 
 
 def department_respelling(words: list[str]) -> list[str]:
-    """The words with slips in department words corrected ("publiv library" -> "public
-    library"), so that "Kansas City Pulbic Library" can be found as itself."""
+    """The words with slips in department and agency-type words corrected ("publiv library"
+    -> "public library", "school disrict" -> "school district"), so that "Kansas City Pulbic
+    Library" can be found as itself."""
     return [_department_spelling(word) for word in words]
 
 
@@ -338,10 +364,13 @@ def department_splits(words: list[str]) -> list[int]:
     "will county health department" -> [3, 2] ("will county health" is tried before "will
     county"). At least one word is left for the government."""
     spelt = department_respelling(words)
+    school = [index for index, word in enumerate(spelt) if word in _SCHOOL_WORDS]
     return [
         cut
         for cut in range(len(words) - 1, 0, -1)
-        if _is_department_phrase(spelt[cut:], spelt[cut - 1])
+        if _is_department_phrase(
+            spelt[cut:], spelt[cut - 1], school=bool(school) and school[0] < cut
+        )
     ]
 
 
@@ -453,7 +482,7 @@ class Reading:
 
 def first_reading(name: str, state: str) -> Reading:
     """The name as written (in ``state``, for its short forms)."""
-    return _reading(list(_words_of(name)), state)
+    return _reading(list(words_of(name)), state)
 
 
 def readings(name: str, state: str) -> Iterator[list[Reading]]:
@@ -463,12 +492,12 @@ def readings(name: str, state: str) -> Iterator[list[Reading]]:
     (trailing "Sheriff's Office", leading "Police Department, City of"). Each is followed by a
     group with a misspelt designation respelt ("Harris Conuty"; "Cuty" gives two readings of
     one group, city and county). Readings of one group are equally likely."""
-    words = list(_words_of(name))
+    words = list(words_of(name))
     yield [_reading(words, state)]
     bases = [words]
     trimmed = without_state(name, state)
     if trimmed != name:
-        bases.append(list(_words_of(trimmed)))
+        bases.append(list(words_of(trimmed)))
     bases += [spelt for w in list(bases) if (spelt := department_respelling(w)) != w]
     stages: list[list[tuple[list[str], str]]] = [[(w, "") for w in bases], []]
     for w in bases:
@@ -483,7 +512,8 @@ def readings(name: str, state: str) -> Iterator[list[Reading]]:
 
 
 @functools.lru_cache(maxsize=200_000)
-def _words_of(name: str) -> tuple[str, ...]:
+def words_of(name: str) -> tuple[str, ...]:
+    """A raw name's words as :func:`match_words` gives them (cached: names repeat)."""
     return tuple(match_words(normalise_name(name)))
 
 

@@ -46,14 +46,18 @@ def test_matching_accuracy_on_real_government_names(labelled_set):
     # then
     overall = Tally()
     by_recipe: dict[str, Tally] = defaultdict(Tally)
+    by_method: dict[str, Tally] = defaultdict(Tally)
     for item, match in zip(labelled, matches, strict=True):
         truth_id = agency_ids[item.truth] if item.truth else None
         overall.add(item, match, truth_id)
         by_recipe[item.recipe].add(item, match, truth_id)
+        by_method[str(match.method)].add(item, match, truth_id)
     print(f"\n{len(labelled)} customers; Registry.load {loaded - started:.2f} s, "
           f"match_customers {matched - loaded:.2f} s")  # fmt: skip
-    for recipe, tally in sorted(by_recipe.items()):
-        print(tally.row(recipe))
+    for title, tallies in (("name variant", by_recipe), ("method", by_method)):
+        print(f"by {title}:")
+        for label, tally in sorted(tallies.items()):
+            print(tally.row(label))
     print(overall.row("all"))
     assert overall.precision >= 0.995, "automatic matches must be right for 99.5% of lines"
     assert overall.automatic >= 0.90, "90% of lines must match automatically"
