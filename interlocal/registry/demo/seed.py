@@ -12,6 +12,7 @@ import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
@@ -41,6 +42,7 @@ from interlocal.registry.models import (
     Supplier,
 )
 from interlocal.registry.normalise import normalise_name
+from interlocal.reporting.demo import seed_sales
 
 SCALES = {"small": 0.01, "national": 1.0}
 NATIONAL_PARTICIPANTS = 55_000
@@ -194,6 +196,7 @@ class SeedSummary:
     suppliers: int = 0
     personas: dict[str, str] = field(default_factory=dict)
     agreements: dict[str, int] = field(default_factory=dict)
+    sales: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -204,6 +207,7 @@ class SeedSummary:
             "suppliers": self.suppliers,
             "personas": sorted(self.personas),
             "agreements": self.agreements,
+            "sales": self.sales,
         }
 
 
@@ -331,7 +335,8 @@ def _advisory_board(rng: random.Random) -> list[Agency]:
         else:
             agency.population, agency.enrollment = None, size
         agency.website = f"https://www.{domain}/"
-        agency.participating_since = agency.participating_since or PROGRAM_START
+        # the Advisory Board's agencies founded the program: participants from its first day
+        agency.participating_since = PROGRAM_START
         agency.participation_route = (
             agency.participation_route or ParticipationRoute.ENROLLED_BY_OFFICE
         )
@@ -552,6 +557,7 @@ def seed_demo(
         summary.personas = _personas(rng, advisory, sponsors, suppliers)
         summary.agreements = seed_agreements(rng, scale, advisory, suppliers, summary.personas)
         _pending_registrations(rng)
+        summary.sales = seed_sales(rng, scale, summary.personas)
         summary.participants = Agency.objects.participating().count()
         audit.record(
             actor=None,

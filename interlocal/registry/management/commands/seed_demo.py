@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 from django_typer.management import TyperCommand
 
 from interlocal.core.cli import command_console, counts_table, progress_bar
+from interlocal.core.money import format_usd
 from interlocal.registry.demo.calibration import calibrated_universe_counts
 from interlocal.registry.demo.seed import SCALES, seed_demo
 from interlocal.registry.models import Agency
@@ -46,4 +47,9 @@ class Command(TyperCommand):
         out.print(
             f"{summary.participants:,} participating agencies, {summary.suppliers} "
             f"suppliers; seeded in {time.perf_counter() - started:.1f} s"
+        )
+        sales = summary.sales
+        out.print(
+            f"Sales history: {sales['reports']:,} quarterly reports, {sales['lines']:,} invoice "
+            f"lines, {format_usd(int(sales['sales_cents']))} in sales"
         )
