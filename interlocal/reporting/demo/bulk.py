@@ -16,43 +16,20 @@ from typing import Any
 
 from django.db import connection
 
-from interlocal.reporting.ingest.load import insert_rows
+from interlocal.reporting.ingest.load import LINE_COLUMNS, insert_rows
 
 DAY_ZERO = datetime.date(1995, 1, 1)
-#: The columns a line is written with, in the order of ``LINE_SQL``'s SELECT.
-LINE_COLUMNS = (
-    "report_id",
-    "agreement_id",
-    "line",
-    "customer_id",
-    "agency_id",
-    "invoice_date",
-    "invoice_number",
-    "po_number",
-    "order_type",
-    "sku",
-    "description",
-    "category_code",
-    "quantity",
-    "unit",
-    "unit_price_e4",
-    "list_price_e4",
-    "contract_price_e4",
-    "extended_cents",
-    "tax_cents",
-    "freight_cents",
-    "exception",
-)
 #: Never marked up: a markup test whose remainder cannot occur (hashes are below 2**32).
 NEVER = 2**33
 #: Seeds stay below this, so ``seed * 13`` fits PostgreSQL's 32-bit integers.
 SEED_LIMIT = 2**27
-#: Quantities wrap below this: nobody orders 4,000 pens on one invoice line.
+#: No invoice line orders more than this many units.
 MAX_QUANTITY = 500
-# g: the line's index in its report (0-based, counting across price-file segments); h1..h5:
-# independent-looking hashes of g in [0, 2**32). The first ``buyers`` lines go one to each
-# buyer, so every customer has a line; later lines favour the first-ranked buyers and the
-# first items (u * u / 2**32 skews towards 0).
+# The SELECT gives LINE_COLUMNS in their order. g: the line's index in its report (0-based,
+# counting across price-file segments); h1..h5: independent-looking hashes of g in [0, 2**32).
+# The first ``buyers`` lines go one to each buyer, so every customer has a line; later lines
+# favour the first-ranked buyers and the cheapest items (u * u / 2**32 skews towards 0). A
+# line's quantity makes its target amount on average: round(2 * target * U / price), at least 1.
 LINE_SQL = """
 INSERT INTO reporting_salesline ({columns})
 SELECT %(report)s, %(agreement)s, w.g + 2, b.customer_id, b.agency_id, d.day,

@@ -743,14 +743,14 @@ def _with_swaps(query: str, form: str, score: int) -> int:
         return score
     if Levenshtein.distance(query, form, score_cutoff=2) != 2:
         at = next(i for i, (a, b) in enumerate(zip(query, form, strict=True)) if a != b)
-        if form[at] not in _KEYBOARD_NEIGHBOURS.get(query[at], ""):
+        if form[at] not in KEYBOARD_NEIGHBOURS.get(query[at], ""):
             return score  # a wrong letter, not a slip
     return max(score, round(100 * (1 - 1 / (2 * len(query)))))
 
 
 # Each letter's neighbours on a QWERTY keyboard: left, right, above and below.
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
-_KEYBOARD_NEIGHBOURS = {
+KEYBOARD_NEIGHBOURS = {
     key: "".join(
         _ROWS[r][c]
         for r, c in ((row, col - 1), (row, col + 1), (row - 1, col), (row + 1, col))

@@ -33,7 +33,7 @@ from pathlib import Path
 from interlocal.core.geography import STATES
 from interlocal.registry.ingest.census import GovernmentRow
 from interlocal.registry.normalise import normalise_name
-from interlocal.reporting.ingest.matching import Customer, Match
+from interlocal.reporting.ingest.matching import KEYBOARD_NEIGHBOURS, Customer, Match
 
 SEED = 2026
 IN_REGISTRY = 5_700
@@ -122,17 +122,7 @@ def styled(rng: random.Random, name: str) -> str:
     return name
 
 
-_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
-# Each letter's neighbours on a QWERTY keyboard: left, right, and the keys above and below.
-_KEYBOARD = {
-    key: "".join(
-        _ROWS[r][c]
-        for r, c in ((row, col - 1), (row, col + 1), (row - 1, col), (row + 1, col))
-        if 0 <= r < 3 and 0 <= c < len(_ROWS[r])
-    )
-    for row, letters in enumerate(_ROWS)
-    for col, key in enumerate(letters)
-}
+_KEYBOARD = KEYBOARD_NEIGHBOURS  # the same keyboard the matcher forgives slips on
 
 
 def typo(rng: random.Random, name: str) -> str:
