@@ -261,11 +261,12 @@ def report_totals(report_ids: Sequence[int]) -> dict[int, tuple[int, int, int, i
 
 
 def match_counts(report_ids: Sequence[int]) -> dict[int, dict[str, int]]:
-    """report id -> {match method: customers}."""
+    """report id -> {match method: lines} (as the pipeline counts them); run after
+    ``totals_into_customers``."""
     out: dict[int, dict[str, int]] = {}
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT report_id, method, COUNT(*) FROM reporting_reportcustomer "
+            "SELECT report_id, method, SUM(line_count) FROM reporting_reportcustomer "
             "WHERE report_id >= %s AND report_id <= %s GROUP BY report_id, method",
             [min(report_ids, default=0), max(report_ids, default=0)],
         )

@@ -171,8 +171,9 @@ def _spelled(rng: random.Random, agency: Agency) -> str:
         return name.upper()
     if draw < 0.55 and name.startswith("City of "):
         return f"{name.removeprefix('City of ')}, City of"
-    if draw < 0.65 and len(name) > 8:
-        at = rng.randrange(2, len(name) - 2)
+    letters = [i for i in range(2, len(name) - 2) if name[i : i + 2].isalpha()]
+    if draw < 0.65 and letters:
+        at = rng.choice(letters)
         return name[:at] + name[at + 1] + name[at] + name[at + 2 :]  # two letters swapped
     return name
 

@@ -76,6 +76,7 @@ def test_reports_and_customers_add_up_to_their_lines(seeded) -> None:
         assert (report.line_count, report.total_cents) == (row["n"], row["cents"])
         assert report.summary["customers"] == row["customers"]
         assert report.summary["total_cents"] == str(row["cents"])
+        assert sum(report.summary["matches"].values()) == row["n"]  # lines by match method
     customers = ReportCustomer.objects.annotate(
         n=Count("lines"), cents=Sum("lines__extended_cents")
     )
