@@ -40,6 +40,11 @@ class Command(TyperCommand):
             )
             return
         total = sum(calibrated_universe_counts(SCALES[scale]).values())
+        out.print(
+            f"Seeding the {scale} demo: the agency universe (bar below), then the agreements and "
+            "their quarterly sales history"
+            + (" (about 21 million lines: several minutes)" if scale == "national" else "")
+        )
         started = time.perf_counter()
         with progress_bar(total, f"Seeding the {scale} demo") as advance:
             summary = seed_demo(scale, seed, progress=advance)
