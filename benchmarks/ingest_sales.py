@@ -382,9 +382,9 @@ def generate_worker(out: str, lines: int, count: int, agreement: str, period: st
             day_file.append(live[-1])
     if not days:
         raise SystemExit(f"{chosen.number} has no price file in effect in {quarter}")
-    columns = ("sku", "description", "unit", "contract_price_cents", "list_price_cents")
+    fields = ("sku", "description", "unit", "contract_price_cents", "list_price_cents")
     items = [
-        list(PriceItem.objects.filter(price_file_id=pk).order_by("pk").values_list(*columns))
+        list(PriceItem.objects.filter(price_file_id=pk).order_by("pk").values_list(*fields))
         for pk, _f, _t in files
     ]
     agencies = list(
