@@ -21,7 +21,7 @@ from interlocal.agreements.demo.catalog import PROGRAMS
 from interlocal.agreements.models import Agreement, PriceFile, PriceItem
 from interlocal.core import audit
 from interlocal.core.periods import Quarter
-from interlocal.registry.models import AdvisoryBoardMember, Agency
+from interlocal.registry.models import AdvisoryBoardMember, Agency, Supplier
 from interlocal.reporting.demo import bulk
 from interlocal.reporting.demo.plan import AgreementFacts, ReportPlan, plan_sales
 from interlocal.reporting.demo.recent import RecentFilings, file_recent
@@ -68,6 +68,7 @@ def seed_sales(rng: random.Random, scale: float, personas: dict[str, str]) -> di
     participants = list(
         Agency.objects.participating()
         .filter(parent__isnull=True)
+        .order_by("pk")
         .values_list("id", "participating_since", "agency_type", "population", "enrollment")
     )
     joined = sorted(day for _, day, *_ in participants if day is not None)
@@ -92,6 +93,9 @@ def seed_sales(rng: random.Random, scale: float, personas: dict[str, str]) -> di
 def _facts(today: datetime.date) -> list[AgreementFacts]:
     programs = {p.title: p for p in PROGRAMS}
     agreements = list(Agreement.objects.order_by("effective_on", "number"))
+    ranks = {
+        pk: n for n, pk in enumerate(Supplier.objects.order_by("pk").values_list("pk", flat=True))
+    }
     prices: dict[int, list[int]] = {}
     for agreement_id, cents in PriceItem.objects.values_list(
         "price_file__agreement_id", "contract_price_cents"
@@ -109,6 +113,7 @@ def _facts(today: datetime.date) -> list[AgreementFacts]:
                 id=a.pk,
                 number=a.number,
                 supplier_id=a.supplier_id,
+                supplier_rank=ranks[a.supplier_id],
                 program=programs[a.title],
                 effective_on=a.effective_on,
                 last_day=last_day_in_force(a),
@@ -156,7 +161,8 @@ class _Buyers:
         eligible = self.joined[order] <= bulk.day_index(plan.last_day)
         if plan.buyers >= 50:
             quarter = plan.quarter.year * 4 + plan.quarter.number
-            eligible &= (self.ids[order] * 2654435761 + quarter * 40503) % 1000 >= 100
+            # by position, not id: ids differ between databases, positions do not
+            eligible &= (order * 2654435761 + quarter * 40503) % 1000 >= 100
         return self.ids[order[eligible][: plan.buyers]]
 
 
@@ -200,7 +206,7 @@ def _write_history(
         if report.kind == ReportKind.NO_SALES:
             continue
         chosen = buyers.pick(plan)
-        supplier = plan.agreement.supplier_id
+        supplier = plan.agreement.supplier_rank
         upper, with_id = int(supplier % 3 == 0), int(supplier % 4 == 1)
         buyer_rows.extend(
             (report.pk, k, customer_id + k, int(agency), upper, with_id)
@@ -242,10 +248,10 @@ def _write_history(
     }
 
 
-def _markup_every(supplier_id: int, quarter: Quarter) -> int:
+def _markup_every(supplier_rank: int, quarter: Quarter) -> int:
     """One supplier in seven charges above contract now and then: one line in 400, in one
     quarter out of three."""
-    if supplier_id % 7 == 3 and (quarter.year + quarter.number) % 3 == 0:
+    if supplier_rank % 7 == 3 and (quarter.year + quarter.number) % 3 == 0:
         return 400
     return bulk.NEVER
 
@@ -259,7 +265,7 @@ def _report(plan: ReportPlan, obligation: ReportObligation, sold: bool) -> Sales
     submitted = _at(filed, 14 + plan.seed % 5)
     processed = submitted + datetime.timedelta(minutes=3 + plan.seed % 20)
     no_sales = not sold or (plan.last_day - plan.first_day).days + 1 < NO_SALES_BELOW_DAYS
-    supplier = plan.agreement.supplier_id
+    supplier = plan.agreement.supplier_rank
     source = SalesReport.Source.API if supplier % 5 == 0 else SalesReport.Source.CSV
     return SalesReport(
         obligation=obligation,

@@ -43,6 +43,7 @@ class AgreementFacts:
     id: int
     number: str
     supplier_id: int
+    supplier_rank: int  # its place among the demo's suppliers: the same on every database
     program: Program
     effective_on: datetime.date
     last_day: datetime.date  # the last day in force

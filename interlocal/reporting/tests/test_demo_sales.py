@@ -190,6 +190,7 @@ def test_the_national_plan_reaches_ten_thousand_office_buyers_and_two_billion() 
                 id=n + 1,
                 number=f"A-{n}",
                 supplier_id=n + 1,
+                supplier_rank=n,
                 program=programs[key],
                 effective_on=effective,
                 last_day=ends,
