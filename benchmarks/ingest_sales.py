@@ -52,6 +52,10 @@ TARGET_S = 10.0
 TARGET_RSS = 2 * 1024**3
 STAGES = ("read", "validate", "registry", "match")  # the seconds of the --json summary
 WRITES = (
+    (
+        "stage_lines",
+        "load: sales lines staged in a TEMP table before the write transaction (SQLite only)",
+    ),
     ("write_problems", "load: problems"),
     ("write_customers", "load: customers, their ids joined back to the lines"),
     ("write_lines", "load: sales lines"),
@@ -316,16 +320,26 @@ def _customers(rng: random.Random, agencies: list[tuple], count: int) -> list[tu
     """(name, street, city, state, zip, size, recipe) of ``count`` distinct customers:
     participating agencies first (others if too few), a second, department name for some,
     and a few that are no agency at all."""
+
+    def place(name: str, kind: str = "municipality") -> str:
+        """A municipality's place name ("City of Edvale" -> "Edvale"); "" for others."""
+        return (
+            re.sub(r"^(City|Town|Village|Borough) of ", "", name) if kind == "municipality" else ""
+        )
+
     town: dict[int, str] = {}  # a municipality of each county, as the bill-to city
     for _pk, name, kind, _state, county, *_rest in agencies:
         if kind == "municipality" and county and county not in town:
-            town[county] = re.sub(r"^(City|Town|Village|Borough) of ", "", name)
+            town[county] = place(name)
 
-    def row(name: str, state: str, county: int | None, size: float, recipe: str) -> tuple:
+    def row(
+        name: str, state: str, county: int | None, size: float, recipe: str, city: str = ""
+    ) -> tuple:
+        # a municipality is billed in itself, anyone else in a town of its county
         zip5 = f"{10_000 + ((county or 0) * 7919) % 89_000 + rng.randrange(100):05d}"
         zip_code = f"{zip5}-{rng.randrange(10_000):04d}" if rng.random() < 0.15 else zip5
         street = f"{rng.randrange(1, 9999)} {rng.choice(STEMS)} {rng.choice(('St', 'Ave', 'Rd'))}"
-        return (name, street, town.get(county or 0, ""), state, zip_code, size, recipe)
+        return (name, street, city or town.get(county or 0, ""), state, zip_code, size, recipe)
 
     unknown = round(count * NOT_IN_REGISTRY)
     agency_count = round((count - unknown) / (1 + SECOND_NAME))
@@ -338,12 +352,14 @@ def _customers(rng: random.Random, agencies: list[tuple], count: int) -> list[tu
     for _pk, name, kind, state, county, population, enrollment, _since in chosen:
         recipe = rng.choices(recipes, shares)[0]
         named = spelling(rng, name, kind, state, recipe)
-        out.append(row(named, state, county, float(population or enrollment or 300), recipe))
+        size, city = float(population or enrollment or 300), place(name, kind)
+        out.append(row(named, state, county, size, recipe, city))
     for _pk, name, kind, state, county, population, enrollment, _since in rng.sample(
         chosen, count - unknown - len(chosen)
     ):
         named = spelling(rng, name, kind, state, "department")
-        out.append(row(named, state, county, float(population or enrollment or 300) / 5, "second"))
+        size, city = float(population or enrollment or 300) / 5, place(name, kind)
+        out.append(row(named, state, county, size, "second", city))
     seen = {(c[0], c[3]) for c in out}
     while len(out) < count:
         _pk, _n, _k, state, county, *_rest = rng.choice(chosen)
@@ -363,6 +379,7 @@ def generate_worker(out: str, lines: int, count: int, agreement: str, period: st
 
     from interlocal.agreements.models import PriceFile, PriceItem
     from interlocal.registry.models import Agency
+    from interlocal.reporting.models import SalesLine
 
     started = time.perf_counter()
     chosen, quarter, accepted = pick_report(agreement, period)
@@ -382,9 +399,9 @@ def generate_worker(out: str, lines: int, count: int, agreement: str, period: st
             day_file.append(live[-1])
     if not days:
         raise SystemExit(f"{chosen.number} has no price file in effect in {quarter}")
-    fields = ("sku", "description", "unit", "contract_price_cents", "list_price_cents")
+    columns = ("sku", "description", "unit", "contract_price_cents", "list_price_cents")
     items = [
-        list(PriceItem.objects.filter(price_file_id=pk).order_by("pk").values_list(*fields))
+        list(PriceItem.objects.filter(price_file_id=pk).order_by("pk").values_list(*columns))
         for pk, _f, _t in files
     ]
     agencies = list(
@@ -431,15 +448,15 @@ def generate_worker(out: str, lines: int, count: int, agreement: str, period: st
     quantity = np.where(kind[invoice] > 0, -np.minimum(gen.geometric(0.6, lines), 5), quantity)
     order = np.lexsort((position, numbered[invoice]))
 
-    def columns(names: str, rows: Sequence[Sequence[Any]]) -> pa.Table:
+    def table_of(names: str, rows: Sequence[Sequence[Any]]) -> pa.Table:
         return pa.table(dict(zip(names.split(), map(list, zip(*rows, strict=True)), strict=True)))
 
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
     at = day[invoice][order]
     tables = {
-        "c": columns("name street city state zip", [c[:5] for c in customers]),
-        "i": columns("sku description unit contract list", [r for f in items for r in f]),
+        "c": table_of("name street city state zip", [c[:5] for c in customers]),
+        "i": table_of("sku description unit contract list", [r for f in items for r in f]),
         "l": pa.table(
             {
                 "cust": cust[order],
@@ -484,6 +501,7 @@ def generate_worker(out: str, lines: int, count: int, agreement: str, period: st
         "agreement": chosen.number, "title": chosen.title, "period": str(quarter),
         "accepted_version": accepted, "price_files": len(files), "items": int(sizes.sum()),
         "agencies": len(agencies), "participants": sum(a[7] is not None for a in agencies),
+        "history_lines": SalesLine.objects.count(),
         "customers": count, "recipes": recipes, "lines": lines, "invoices": invoices,
         "credit_lines": int((kind[invoice] > 0).sum()), "unknown_lines": unknown_lines,
         "top_customer_lines": int(per_customer.max()), "bytes": Path(out).stat().st_size,
@@ -531,7 +549,7 @@ def process_worker(path: str, agreement: str, period: str) -> None:
     for attribute, key in (("read_file", "read"), ("validate", "validate"),
                            ("match_customers", "match")):  # fmt: skip
         timed(pipeline, attribute, f"{key}_call")
-    for attribute in ("write_problems", "write_customers", "write_lines"):
+    for attribute in ("stage_lines", "write_problems", "write_customers", "write_lines"):
         timed(load, attribute, attribute)
     timed(processing, "accept_report", "accept")
     timed(processing, "_write", "write")
@@ -708,7 +726,8 @@ def render(info: dict[str, str], r: dict[str, Any]) -> str:
     )
     machine_rows = [*info.items(), ("date (UTC)", r["date"]), ("command", f"`{command_line()}`"),
                     ("database", f"{database}; {meta['agencies']:,} agencies, "
-                     f"{meta['participants']:,} participating"),
+                     f"{meta['participants']:,} participating, "
+                     f"{meta.get('history_lines', 0):,} sales lines already loaded"),
                     ("load average (1 min) at start / end", " / ".join(r["load"])),
                     ("benchmark wall time", f"{r['elapsed'] / 60:.1f} min")]  # fmt: skip
     out = [f"#### {'PostgreSQL' if engine == 'postgresql' else 'SQLite'}", ""]
@@ -782,8 +801,9 @@ def render(info: dict[str, str], r: dict[str, Any]) -> str:
     in_json = {k: [d["summary"]["seconds"].get(k, 0.0) for d in inproc["data"]] for k in STAGES}
     outside = [w - sum(s["seconds"].get(k, 0.0) for k in STAGES)
                for w, s in zip(cli["wall"], cli["summary"], strict=True)]  # fmt: skip
-    other = [p - q - w for p, q, w in zip(stage["process"], stage["pipeline"], stage["write"],
-                                          strict=True)]  # fmt: skip
+    staging = stage.get("stage_lines", [0.0] * len(stage["process"]))
+    other = [p - q - w - s for p, q, w, s in zip(stage["process"], stage["pipeline"],
+                                                 stage["write"], staging, strict=True)]  # fmt: skip
     peak_of = {"read": "read_call", "validate": "validate_call", "match": "match_call"}
     stage_rows = [["interpreter start-up and `django.setup()`", "", f"{med(stage['setup']):.2f}",
                    mib(peak["setup"])],
@@ -828,8 +848,29 @@ def render(info: dict[str, str], r: dict[str, Any]) -> str:
         "in it, so its memory counts. The per-stage high water is `VmHWM` when the stage "
         "returned. The machine may be shared with other work: compare the ratios, and rerun "
         "before quoting absolute times.",
+        "",
+        LOAD_PATH[engine],
     ]
     return "\n".join(out)
+
+
+LOAD_PATH = {
+    "sqlite": (
+        "How the lines are loaded on SQLite (`interlocal/reporting/ingest/load.py`): DuckDB hands "
+        "them over in Arrow batches, turned into the Python values `executemany` binds (texts "
+        "shared per distinct value, integers through NumPy) and put in a TEMP table of the "
+        "connection before the write transaction begins; inside it, one `INSERT ... SELECT` "
+        "copies them with their customers' ids. The database is locked for writing only while "
+        "that copy runs. SQLite checks each line's four foreign keys as it is copied."
+    ),
+    "postgresql": (
+        "How the lines are loaded on PostgreSQL (`interlocal/reporting/ingest/load.py`): DuckDB "
+        "writes them as CSV and `COPY ... FROM STDIN (FORMAT csv)` reads it, no Python object "
+        "made per line. Django's foreign keys are `DEFERRABLE INITIALLY DEFERRED`, so "
+        "PostgreSQL checks each line's four of them at commit, one trigger call per key and "
+        "line: that is most of the *rest of the write transaction* row."
+    ),
+}
 
 
 def write_section(path: Path, engine: str, body: str) -> None:
@@ -874,6 +915,40 @@ def write_section(path: Path, engine: str, body: str) -> None:
 # -- main -------------------------------------------------------------------------------------
 
 
+def generator_hash() -> str:
+    """A fingerprint of the code that generates the report: a report generated before it
+    changed is not reused."""
+    import hashlib
+    import inspect
+
+    parts = (_typo, _reworded, spelling, _customers, pick_report, generate_worker)
+    code = "".join(inspect.getsource(part) for part in parts)
+    return hashlib.sha256(f"{code}{RECIPES}{SEED}".encode()).hexdigest()[:16]
+
+
+def reused(path: Path, request: dict[str, Any]) -> dict[str, Any] | None:
+    """What the report at ``path`` holds, if an earlier run generated it for the same request
+    (lines, customers, agreement, quarter, source database and generator code) and it is
+    unchanged since."""
+    sidecar = path.with_name(path.name + ".json")
+    try:
+        meta: dict[str, Any] = json.loads(sidecar.read_text())
+    except (OSError, ValueError):
+        return None
+    if meta.get("request") != request or meta.get("bytes") != path.stat().st_size:
+        return None
+    log(f"reusing {path} (generated for the same request; delete it to generate it again)")
+    return meta
+
+
+def generated(source: Source, path: Path, gen: list[str], request: dict[str, Any]) -> Any:
+    log(f"generating {int(gen[1]):,} lines, {int(gen[2]):,} customers: {path}")
+    meta = worker("generate", source.env, *gen)[2]
+    meta["request"] = request
+    path.with_name(path.name + ".json").write_text(json.dumps(meta))
+    return meta
+
+
 def load_average() -> str:
     return _read("/proc/loadavg").split(" ", 1)[0] or "?"
 
@@ -888,7 +963,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--customers", type=int, default=50_000, help="distinct customers")
     parser.add_argument("--agreement", default="", help="agreement number (office supplies)")
     parser.add_argument("--period", default="", help="quarter (latest not yet accepted)")
-    parser.add_argument("--csv", type=Path, help="keep the generated report at this path")
+    parser.add_argument(
+        "--csv",
+        type=Path,
+        help="keep the generated report at this path (with PATH.json saying what it holds), and "
+        "reuse it on the next run if it was generated for the same request",
+    )
     parser.add_argument("--output", type=Path, default=DOC, help="Markdown file to update")
     for kind in ("generate", "process", "duckdb"):
         parser.add_argument(f"--{kind}-worker", nargs="*", help=argparse.SUPPRESS)
@@ -921,9 +1001,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         info = machine(source)
         log(f"{source.describe()}; {info['nproc']} CPUs ({info['CPU']}); load {load_start}")
-        log(f"generating {args.lines:,} lines, {args.customers:,} customers: {path}")
         gen = [str(path), str(args.lines), str(args.customers), args.agreement, args.period]
-        results["meta"] = meta = worker("generate", source.env, *gen)[2]
+        request = {"generated": gen[1:], "source": source.describe(), "by": generator_hash()}
+        results["meta"] = meta = reused(path, request) or generated(source, path, gen, request)
         accepted = meta["accepted_version"]
         log(
             f"{meta['agencies']:,} agencies ({meta['participants']:,} participating); "

@@ -1,9 +1,10 @@
 """Read a supplier's file (CSV or XLSX) or the API's JSON lines into DuckDB.
 
-The result is one table, ``raw``: ``line`` (the row number the supplier sees in its file, the
-header being the row it is on) and one text column per field of
-:data:`interlocal.reporting.ingest.FIELDS`, NULL where the file has no such column. Nothing is
-typed here: :mod:`.validate` reads every value and says what is wrong with it.
+The result is ``raw`` (a table; for a CSV, a view over DuckDB's reading of the file):
+``line`` (the row number the supplier sees in its file, the header being the row it is on)
+and one text column per field of :data:`interlocal.reporting.ingest.FIELDS`, NULL where the
+file has no such column. Nothing is typed here: :mod:`.validate` reads every value and says
+what is wrong with it.
 
 CSV goes to DuckDB's own reader, which is parallel and handles quoting, a UTF-8 byte-order mark
 and CRLF or CR-only line ends; this module only finds the header, the delimiter and the
@@ -241,10 +242,23 @@ def _read_csv(path: Path, data: bytes, column_map: Mapping[str, str] | None) -> 
 # A lone \r only where no \n follows: else the \r and \n of one CRLF would read as two line
 # ends around an empty line, and every Excel CSV would be rewritten.
 _BLANK_LINE = re.compile(r"(\r\n|\r(?!\n)|\n)[ \t]*(\r\n|\r(?!\n)|\n)")
+# The same, for a text whose line ends are all \n or all \r\n: a literal to find first makes
+# it ten times faster than the alternation above (0.07 s instead of 0.7 s for 180 MB).
+_BLANK_LF = re.compile(r"\n[ \t]*\n")
+_BLANK_CRLF = re.compile(r"\r\n[ \t]*\r\n")
 
 
 def _has_blank(text: str) -> bool:
-    return _BLANK_LINE.search(text.rstrip("\r\n \t")) is not None
+    end = len(text)
+    while end and text[end - 1] in "\r\n \t":
+        end -= 1
+    if "\r" not in text:
+        pattern = _BLANK_LF
+    elif text.count("\r") == text.count("\n") == text.count("\r\n"):
+        pattern = _BLANK_CRLF
+    else:
+        pattern = _BLANK_LINE
+    return pattern.search(text, 0, end) is not None
 
 
 def _first_line(exc: Exception) -> str:
@@ -338,7 +352,8 @@ def _to_raw(
 ) -> None:
     """``raw`` from ``file_rows`` (DuckDB's columns ``column0``…, the header its first row):
     the resolved fields by name, the header dropped, and ``extra`` set on rows with values
-    beyond the header's last column."""
+    beyond the header's last column. A view: validation reads it once, so copying a million
+    rows into a table first would only cost time."""
     digits = len(str(width - 1))
 
     def col(i: int) -> str:
@@ -350,10 +365,9 @@ def _to_raw(
     beyond = [f"{col(i)} IS NOT NULL AND trim({col(i)}) <> ''" for i in range(header_width, width)]
     extra = " OR ".join(beyond) or "false"
     con.execute(
-        f"CREATE TABLE raw AS SELECT (rowid + {header_line})::BIGINT AS line, "  # noqa: S608
+        f"CREATE VIEW raw AS SELECT (rowid + {header_line})::BIGINT AS line, "  # noqa: S608
         f"{columns}, ({extra}) AS extra FROM file_rows WHERE rowid >= 1"
     )
-    con.execute("DROP TABLE file_rows")
 
 
 def _count(con: duckdb.DuckDBPyConnection) -> int:

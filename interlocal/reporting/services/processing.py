@@ -95,7 +95,14 @@ def process_report(report: SalesReport, *, progress: Progress | None = None) -> 
     except ReportUnreadable as exc:
         return _write(report, None, exc)
     both("loading", 0, outcome.findings.lines)
-    return _write(report, outcome, None)
+    try:
+        if not outcome.findings.error_count:
+            # SQLite: the lines go to a TEMP table first, so that the write transaction holds
+            # the database's lock only while they are copied in (load.stage_lines).
+            load.stage_lines(report, outcome.staged.con)
+        return _write(report, outcome, None)
+    finally:
+        load.unstage(report)
 
 
 @transaction.atomic
