@@ -40,11 +40,15 @@ chromium:
 
 demo: deps
 	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py seed_demo --scale $(DEMO_SCALE) --seed $(DEMO_SEED)
+	$(PY) manage.py seed_demo --scale $(DEMO_SCALE) --seed $(DEMO_SEED) --history later
 	$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
-	@# The task worker processes large sales-report uploads beside the web server.
+	@# Beside the web server: the sales history, written a quarter at a time (a few minutes at
+	@# national scale; resumed by the next `make demo` if stopped), and the task worker that
+	@# processes large sales-report uploads.
+	@mkdir -p var; echo "Writing the sales history in the background: tail -f var/sales-history.log"
+	$(PY) manage.py seed_demo --history only > var/sales-history.log 2>&1 & history=$$!; \
 	DEBUG=1 $(PY) manage.py db_worker --queue-name '*' -v0 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	trap 'kill $$history $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 # Start the demo over: deletes the embedded demo database (never a DATABASE_URL one).
@@ -67,7 +71,7 @@ format: deps
 	$(VENV)/bin/ruff check --fix .
 
 benchmark: deps
-	$(PY) benchmarks/seed_scale.py
+	$(PY) benchmarks/seed_and_pages.py
 
 clean:
 	rm -rf $(VENV) node_modules var

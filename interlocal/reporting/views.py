@@ -20,6 +20,7 @@ from interlocal.core.periods import Quarter
 from interlocal.core.ui import paginate, querystring_without_page, require_perm, signed_in_user
 from interlocal.registry.models import Agency
 from interlocal.reporting import forms, queries, services
+from interlocal.reporting.demo import history_in_progress
 from interlocal.reporting.models import (
     ReportObligation,
     ReportStatus,
@@ -76,6 +77,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "office": rules.has_perm("salesreport:office", request.user),
         "may_dispersion": rules.has_perm("salesreport:dispersion", request.user),
         "may_quality": rules.has_perm("salesreport:quality", request.user),
+        "demo_history": history_in_progress(),
     }
     return render(request, "reporting/index.html", context)
 

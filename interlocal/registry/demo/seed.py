@@ -22,7 +22,8 @@ from interlocal.accounts.models import Membership, Organization, User
 from interlocal.accounts.roles import OrgKind, Role
 from interlocal.agreements.demo import seed_agreements
 from interlocal.core import audit
-from interlocal.core.models import County, State
+from interlocal.core.models import AuditEvent, County, State
+from interlocal.core.periods import Quarter
 from interlocal.registry.demo.names import company_name
 from interlocal.registry.demo.universe import DemoAgency, generate_universe
 from interlocal.registry.models import (
@@ -42,12 +43,22 @@ from interlocal.registry.models import (
     Supplier,
 )
 from interlocal.registry.normalise import normalise_name
-from interlocal.reporting.demo import seed_sales
+from interlocal.reporting.demo import SEED_VERB, seed_sales
 
 SCALES = {"small": 0.01, "national": 1.0}
 NATIONAL_PARTICIPANTS = 55_000
 DEMO_PASSWORD = "interlocal-demo-2026"
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPINTERLOCALDEMO23"
+#: Each demo persona's login, by role.
+PERSONAS = {
+    Role.PROGRAM_ADMIN.value: "admin@interlocal.demo",
+    Role.AUDITOR.value: "auditor@interlocal.demo",
+    Role.LEAD_AGENCY_OFFICER.value: "officer@lacounty.demo",
+    Role.BUYER.value: "buyer@city.demo",
+    Role.SUPPLIER_REP.value: "rep@supplier.demo",
+    Role.SPONSOR_VIEWER.value: "viewer@naco.demo",
+    Role.ADVISORY_MEMBER.value: "advisor@fairfax.demo",
+}
 PROGRAM_START = datetime.date(1996, 1, 1)
 BATCH = 5000
 
@@ -472,38 +483,36 @@ def _personas(
     supplier_org = _org(OrgKind.SUPPLIER, suppliers[0].legal_name, supplier=suppliers[0])
     sponsor_org = _org(OrgKind.SPONSOR, sponsors[0].name, sponsor=sponsors[0])
     plan = [
-        ("admin@interlocal.demo", "Program Administrator", office, Role.PROGRAM_ADMIN),
-        ("auditor@interlocal.demo", "Independent Auditor", office, Role.AUDITOR),
+        ("Program Administrator", office, Role.PROGRAM_ADMIN),
+        ("Independent Auditor", office, Role.AUDITOR),
         (
-            "officer@lacounty.demo",
             "Lead-Agency Contract Officer",
             lead_org,
             Role.LEAD_AGENCY_OFFICER,
         ),
-        ("buyer@city.demo", f"Buyer at {buyer_agency.name}", buyer_org, Role.BUYER),
+        (f"Buyer at {buyer_agency.name}", buyer_org, Role.BUYER),
         (
-            "rep@supplier.demo",
             f"Account Manager, {suppliers[0].legal_name}",
             supplier_org,
             Role.SUPPLIER_REP,
         ),
-        ("viewer@naco.demo", "NACo Program Liaison", sponsor_org, Role.SPONSOR_VIEWER),
+        ("NACo Program Liaison", sponsor_org, Role.SPONSOR_VIEWER),
         (
-            "advisor@fairfax.demo",
             "Purchasing Director, Fairfax County",
             advisory_org,
             Role.ADVISORY_MEMBER,
         ),
     ]
     personas = {}
-    for email, name, org, role in plan:
+    for name, org, role in plan:
+        email = PERSONAS[role.value]
         user = _persona(email, name, "", org, role)
         personas[role.value] = email
         if role == Role.PROGRAM_ADMIN:
             TOTP.activate(user, DEMO_TOTP_SECRET)
     member = AdvisoryBoardMember.objects.filter(agency=advisory[3]).first()
     if member:
-        member.user = User.objects.get(email="advisor@fairfax.demo")
+        member.user = User.objects.get(email=PERSONAS[Role.ADVISORY_MEMBER.value])
         member.save(update_fields=["user"])
     return personas
 
@@ -535,9 +544,15 @@ def _pending_registrations(rng: random.Random) -> None:
 
 
 def seed_demo(
-    scale_name: str, seed: int, progress: Callable[[int], None] | None = None
+    scale_name: str,
+    seed: int,
+    progress: Callable[[int], None] | None = None,
+    *,
+    history: bool = True,
 ) -> SeedSummary:
-    """Seed an empty database; refuses to write over an existing program."""
+    """Seed an empty database; refuses to write over an existing program. The program is one
+    transaction; its sales history follows (:func:`seed_history`), unless ``history`` is
+    False, when it is left for a later ``seed_history``."""
     if scale_name not in SCALES:
         raise ValueError(f"unknown scale '{scale_name}'; choose {', '.join(SCALES)}")
     if Agency.objects.exists():
@@ -557,14 +572,27 @@ def seed_demo(
         summary.personas = _personas(rng, advisory, sponsors, suppliers)
         summary.agreements = seed_agreements(rng, scale, advisory, suppliers, summary.personas)
         _pending_registrations(rng)
-        summary.sales = seed_sales(rng, scale, summary.personas)
         summary.participants = Agency.objects.participating().count()
         audit.record(
             actor=None,
             actor_label="operator: manage.py seed_demo",
-            verb="demo.seed",
+            verb=SEED_VERB,
             object_type="registry.agency",
             object_repr=f"demo program, scale {scale_name}",
             after=summary.as_dict(),
         )
+    if history:
+        summary.sales = seed_history()
+        summary.participants = Agency.objects.participating().count()
     return summary
+
+
+def seed_history(progress: Callable[[Quarter, int], None] | None = None) -> dict[str, Any]:
+    """Write the seeded program's sales history, or what is left of it; the scale and seed are
+    the program's own (its ``demo.seed`` audit event). Refused when no demo was seeded."""
+    event = AuditEvent.objects.filter(verb=SEED_VERB).order_by("pk").last()
+    if event is None:
+        raise RuntimeError("no demo program here to write a sales history for: seed one first")
+    after = event.after or {}
+    scale, seed = SCALES[after["scale"]], int(after["seed"])
+    return seed_sales(seed, scale, PERSONAS, progress)

@@ -2,24 +2,30 @@
 accepted, with their customers and invoice lines, and the last quarter's filings in every state a
 program office meets (late, corrected, failed, waiting for review, missing).
 
-``seed_sales`` is called by ``registry.demo.seed.seed_demo`` inside its transaction, after the
-agreements exist. The history (``plan`` → ``bulk``) is written directly, as one bulk operation
-recorded by one audit event; the last quarter's filings (``recent``) go through the real
-services, so they are processed, matched and audited like real ones.
+``seed_sales`` is called by ``registry.demo.seed.seed_demo`` after the agreements exist, in the
+same run or, for ``make demo``, in a second one beside the web server (``seed_demo --history
+later``, then ``--history only``). The history (``plan`` → ``bulk``) is written directly, a
+quarter per transaction, and recorded by one audit event when complete; the last quarter's
+filings (``recent``) go through the real services, so they are processed, matched and audited
+like real ones.
 """
 
 import datetime
 import random
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from django.db import connection, transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from interlocal.accounts.models import User
 from interlocal.agreements.demo.catalog import PROGRAMS
 from interlocal.agreements.models import Agreement, PriceFile, PriceItem
 from interlocal.core import audit
+from interlocal.core.models import AuditEvent
 from interlocal.core.periods import Quarter
 from interlocal.registry.models import AdvisoryBoardMember, Agency, Supplier
 from interlocal.reporting.demo import bulk
@@ -27,6 +33,7 @@ from interlocal.reporting.demo.plan import AgreementFacts, ReportPlan, plan_sale
 from interlocal.reporting.demo.recent import RecentFilings, file_recent
 from interlocal.reporting.ingest import FIELDS
 from interlocal.reporting.models import (
+    ReportCustomer,
     ReportKind,
     ReportObligation,
     ReportStatus,
@@ -59,11 +66,29 @@ LEANINGS = {
 #: A quarter an agreement was in force fewer days than this is a no-sales filing.
 NO_SALES_BELOW_DAYS = 20
 DEMO_NOTE = "Demo history, loaded in bulk: the original file is not kept."
+SEED_VERB = "demo.seed"  # the audit event of a seeded demo program, with its scale and seed
+HISTORY_VERB = "demo.seed_sales"  # the audit event that says the history is complete
 
 
-def seed_sales(rng: random.Random, scale: float, personas: dict[str, str]) -> dict[str, Any]:
-    """Write the sales history; returns counts for the seed summary."""
+def seed_sales(
+    seed: int,
+    scale: float,
+    personas: dict[str, str],
+    progress: Callable[[Quarter, int], None] | None = None,
+) -> dict[str, Any]:
+    """Write the sales history, one quarter per transaction, oldest first, then the last
+    quarter's filings; returns counts for the seed summary.
+
+    Quarters already written are skipped, so a run that was stopped picks up where it was (the
+    plan is drawn again from the seed and comes out the same). On SQLite each quarter holds
+    the database's write lock only for its own few seconds, so ``make demo`` serves pages
+    while the history is written beside it. ``progress(quarter, lines)`` follows each quarter
+    written."""
     today = timezone.localdate()
+    started = time.perf_counter()
+    if history_complete():
+        return _counts(started)
+    rng = random.Random(f"demo-sales-{seed}")  # its own stream: the same history either way
     facts = _facts(today)
     participants = list(
         Agency.objects.participating()
@@ -73,21 +98,72 @@ def seed_sales(rng: random.Random, scale: float, personas: dict[str, str]) -> di
     )
     joined = sorted(day for _, day, *_ in participants if day is not None)
     plans = plan_sales(rng, facts, joined, scale)
-    open_obligations(today)
     recent = RecentFilings.choose(rng, plans, today, personas)
-    history = [p for p in plans if not recent.handles(p)]
     buyers = _Buyers(participants, facts, rng)
-    counts = _write_history(history, buyers, today, personas)
-    counts["recent"] = file_recent(recent, buyers, personas)
-    audit.record(
-        actor=None,
-        actor_label="operator: manage.py seed_demo",
-        verb="demo.seed_sales",
-        object_type="reporting.salesreport",
-        object_repr="demo sales history",
-        after=counts,
+    by_quarter: dict[Quarter, list[ReportPlan]] = {}
+    for plan in plans:
+        if not recent.handles(plan):
+            by_quarter.setdefault(plan.quarter, []).append(plan)
+    written = set(
+        SalesReport.objects.filter(note=DEMO_NOTE).values_list("obligation__period", flat=True)
     )
+    bulk.create_scratch(max((p.lines for p in plans), default=1), today)
+    try:
+        for quarter in sorted(by_quarter):
+            if str(quarter) in written:
+                continue
+            with transaction.atomic():
+                lines = _write_history(by_quarter[quarter], buyers, personas)
+            if progress is not None:
+                progress(quarter, lines)
+    finally:
+        bulk.drop_scratch()
+    with transaction.atomic():
+        open_obligations(today)
+        recent_counts = file_recent(recent, buyers, personas)
+        counts = _counts(started) | {"recent": recent_counts}
+        audit.record(
+            actor=None,
+            actor_label="operator: manage.py seed_demo",
+            verb=HISTORY_VERB,
+            object_type="reporting.salesreport",
+            object_repr="demo sales history",
+            after=counts,
+        )
     return counts
+
+
+def history_complete() -> bool:
+    """Whether the demo's sales history has been written to its end."""
+    return AuditEvent.objects.filter(verb=HISTORY_VERB).exists()
+
+
+def history_in_progress() -> dict[str, str] | None:
+    """While a demo program's sales history is still being written (``seed_demo --history
+    only`` beside the web server): ``{"through": the last quarter written, or ""}``; else None."""
+    if history_complete() or not AuditEvent.objects.filter(verb=SEED_VERB).exists():
+        return None
+    last = (
+        SalesReport.objects.filter(note=DEMO_NOTE)
+        .order_by("-obligation__period")
+        .values_list("obligation__period", flat=True)
+        .first()
+    )
+    return {"through": last or ""}
+
+
+def _counts(started: float) -> dict[str, Any]:
+    reports = SalesReport.objects.filter(note=DEMO_NOTE)
+    totals = reports.aggregate(lines=Sum("line_count"), cents=Sum("total_cents"))
+    return {
+        "reports": reports.count(),
+        "no_sales_filings": reports.filter(kind=ReportKind.NO_SALES).count(),
+        "filed_late": reports.filter(submitted_at__date__gt=F("obligation__due_on")).count(),
+        "customers": ReportCustomer.objects.filter(report__note=DEMO_NOTE).count(),
+        "lines": totals["lines"] or 0,
+        "sales_cents": totals["cents"] or 0,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
 
 
 def _facts(today: datetime.date) -> list[AgreementFacts]:
@@ -181,16 +257,34 @@ def _at(day: datetime.date, hour: int) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=datetime.UTC)
 
 
-def _write_history(
-    plans: list[ReportPlan], buyers: _Buyers, today: datetime.date, personas: dict[str, str]
-) -> dict[str, Any]:
-    started = time.perf_counter()
+def _write_history(plans: list[ReportPlan], buyers: _Buyers, personas: dict[str, str]) -> int:
+    """One quarter's reports, accepted, with their obligations, customers and lines; returns
+    the lines written. Runs inside the caller's transaction."""
     admin = User.objects.get(email=personas["program_admin"])
+    agreements = {a.pk: a for a in Agreement.objects.filter(pk__in={p.agreement.id for p in plans})}
+    periods = {p.period for p in plans}
+    existing = {
+        (o.agreement_id, o.period): o
+        for o in ReportObligation.objects.filter(period__in=periods).select_related("agreement")
+    }
+    ReportObligation.objects.bulk_create(
+        [
+            ReportObligation(
+                agreement=agreements[p.agreement.id],
+                period=p.period,
+                due_on=due_on(agreements[p.agreement.id], p.quarter),
+            )
+            for p in plans
+            if (p.agreement.id, p.period) not in existing
+        ],
+        batch_size=2000,
+    )
     obligations = {
-        (o.agreement_id, o.period): o for o in ReportObligation.objects.select_related("agreement")
+        (o.agreement_id, o.period): o
+        for o in ReportObligation.objects.filter(period__in=periods).select_related("agreement")
     }
     files: dict[int, list[PriceFile]] = {}
-    for f in PriceFile.objects.all():
+    for f in PriceFile.objects.filter(agreement_id__in=agreements):
         files.setdefault(f.agreement_id, []).append(f)
     cuts = [segments(plan, files.get(plan.agreement.id, [])) for plan in plans]
     reports = [
@@ -198,7 +292,11 @@ def _write_history(
         for plan, cut in zip(plans, cuts, strict=True)
     ]
     SalesReport.objects.bulk_create(reports, batch_size=2000)
-    bulk.create_scratch(max((p.lines for p in plans), default=1), today)
+    if connection.vendor == "postgresql":
+        # the customers' ids are chosen below, from the largest one: nobody may take one meanwhile
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE reporting_reportcustomer IN SHARE ROW EXCLUSIVE MODE")
+    bulk.clear_buyers()
     customer_id = bulk.next_id("reporting_reportcustomer")
     buyer_rows: list[tuple[int, ...]] = []
     specs = []
@@ -226,26 +324,13 @@ def _write_history(
                 segments=cut,
             )
         )
-    seconds = {"plan": time.perf_counter() - started}
     bulk.write_buyers(iter(buyer_rows))
-    seconds["customers"] = time.perf_counter() - started - sum(seconds.values())
     for spec in specs:
         bulk.write_lines(spec)
-    seconds["lines"] = time.perf_counter() - started - sum(seconds.values())
     written = [spec.report_id for spec in specs]
     bulk.totals_into_customers(written)
     _finish(reports, bulk.report_totals(written), bulk.match_counts(written), admin)
-    bulk.drop_scratch()
-    seconds["totals"] = time.perf_counter() - started - sum(seconds.values())
-    return {
-        "reports": len(reports),
-        "no_sales_filings": sum(1 for r in reports if r.kind == ReportKind.NO_SALES),
-        "filed_late": sum(1 for p in plans if p.days_late),
-        "customers": len(buyer_rows),
-        "lines": sum(r.line_count for r in reports),
-        "sales_cents": sum(r.total_cents for r in reports),
-        "seconds": {stage: round(value, 1) for stage, value in seconds.items()},
-    }
+    return sum(r.line_count for r in reports)
 
 
 def _markup_every(supplier_rank: int, quarter: Quarter) -> int:

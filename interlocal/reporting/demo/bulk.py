@@ -158,6 +158,11 @@ def drop_scratch() -> None:
             cursor.execute(f"DROP TABLE {table}")
 
 
+def clear_buyers() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM demo_buyer")
+
+
 def next_id(table: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")  # noqa: S608
