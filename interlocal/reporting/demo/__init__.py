@@ -88,16 +88,7 @@ def seed_sales(
     started = time.perf_counter()
     if history_complete():
         return _counts(started)
-    rng = random.Random(f"demo-sales-{seed}")  # its own stream: the same history either way
-    facts = _facts(today)
-    participants = list(
-        Agency.objects.participating()
-        .filter(parent__isnull=True)
-        .order_by("pk")
-        .values_list("id", "participating_since", "agency_type", "population", "enrollment")
-    )
-    joined = sorted(day for _, day, *_ in participants if day is not None)
-    plans = plan_sales(rng, facts, joined, scale)
+    rng, facts, participants, plans = planned(seed, scale, today)
     recent = RecentFilings.choose(rng, plans, today, personas)
     buyers = _Buyers(participants, facts, rng)
     by_quarter: dict[Quarter, list[ReportPlan]] = {}
@@ -131,6 +122,23 @@ def seed_sales(
             after=counts,
         )
     return counts
+
+
+def planned(
+    seed: int, scale: float, today: datetime.date
+) -> tuple[random.Random, list[AgreementFacts], list[tuple], list[ReportPlan]]:
+    """The history's plan for the program in the database, and the random stream it was drawn
+    from (its own: the same history whether written in one run or resumed), to draw on."""
+    rng = random.Random(f"demo-sales-{seed}")
+    facts = _facts(today)
+    participants = list(
+        Agency.objects.participating()
+        .filter(parent__isnull=True)
+        .order_by("pk")
+        .values_list("id", "participating_since", "agency_type", "population", "enrollment")
+    )
+    joined = sorted(day for _, day, *_ in participants if day is not None)
+    return rng, facts, participants, plan_sales(rng, facts, joined, scale)
 
 
 def history_complete() -> bool:

@@ -28,8 +28,9 @@ MAX_QUANTITY = 500
 # The SELECT gives LINE_COLUMNS in their order. g: the line's index in its report (0-based,
 # counting across price-file segments); h1..h5: independent-looking hashes of g in [0, 2**32).
 # The first ``buyers`` lines go one to each buyer, so every customer has a line; later lines
-# favour the first-ranked buyers and the cheapest items (u * u / 2**32 skews towards 0). A
-# line's quantity makes its target amount on average: round(2 * target * U / price), at least 1.
+# favour the first-ranked buyers and the cheapest items (u * u / 2**32 skews towards 0), among
+# the items priced at most the line's target amount (``items``). A line's quantity makes that
+# target on average: round(2 * target * U / price), at least 1.
 LINE_SQL = """
 INSERT INTO reporting_salesline ({columns})
 SELECT %(report)s, %(agreement)s, w.g + 2, b.customer_id, b.agency_id, d.day,
@@ -204,8 +205,13 @@ def write_lines(spec: LineSpec) -> None:
             count = spec.lines - first if last else round(spec.lines * length / total)
             if count <= 0:
                 continue
-            cursor.execute("SELECT COUNT(*) FROM demo_item WHERE file_id = %s", [segment.file_id])
-            items = int(cursor.fetchone()[0])
+            # the items priced at most the line's target (demo_item is numbered cheapest first),
+            # or the cheapest one: a line of a vehicle contract is a vehicle
+            cursor.execute(
+                "SELECT COUNT(*) FROM demo_item WHERE file_id = %s AND price_cents <= %s",
+                [segment.file_id, spec.line_cents],
+            )
+            items = max(1, int(cursor.fetchone()[0]))
             cursor.execute(
                 sql,
                 {

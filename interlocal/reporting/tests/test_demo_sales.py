@@ -15,6 +15,7 @@ from interlocal.agreements.demo.catalog import OFFICE, PROGRAMS
 from interlocal.agreements.models import Agreement, PriceItem
 from interlocal.core.periods import Quarter
 from interlocal.registry.demo.seed import SCALES, seed_demo
+from interlocal.reporting import demo
 from interlocal.reporting.demo import DEMO_NOTE
 from interlocal.reporting.demo import plan as sales_plan
 from interlocal.reporting.models import (
@@ -131,6 +132,30 @@ def test_the_best_year_sells_near_the_planned_peak(seeded) -> None:
     )
     best = years[0]["cents"] / 100
     assert 0.85 < best / (sales_plan.PEAK_YEAR_DOLLARS * SCALES["small"]) < 1.15
+
+
+def test_every_agreement_sells_near_its_plan(seeded) -> None:
+    """Each agreement's history sums to its planned sales within 15%: a line buys items priced
+    at most its target amount, so an agreement of expensive items (a vehicle contract, whose
+    lines are vehicles) does not sell many times its plan."""
+    *_, plans = demo.planned(7, SCALES["small"], timezone.localdate())
+    planned: dict[int, float] = {}
+    for plan in plans:
+        if plan.quarter < Quarter.containing(timezone.localdate()).previous():
+            planned[plan.agreement.id] = planned.get(plan.agreement.id, 0.0) + plan.dollars
+    sold = dict(
+        SalesLine.objects.filter(report__note=DEMO_NOTE)
+        .values_list("agreement")
+        .annotate(cents=Sum("extended_cents"))
+        .values_list("agreement", "cents")
+    )
+    ratios = {
+        Agreement.objects.get(pk=pk).number: sold.get(pk, 0) / 100 / dollars
+        for pk, dollars in planned.items()
+        if dollars > 100_000
+    }
+    assert len(ratios) > 10
+    assert {k: round(v, 2) for k, v in ratios.items() if not 0.85 < v < 1.15} == {}
 
 
 def test_history_lines_are_immutable_facts(seeded) -> None:
