@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "interlocal.agreements",
     "interlocal.eligibility",
     "interlocal.reporting",
+    "interlocal.fees",
     "interlocal.opendata",
 ]
 
@@ -209,6 +210,8 @@ CACHES = {
 # to review (SALES_AUTO_ACCEPT=0 to accept every report by hand); uploads above
 # SALES_INLINE_MAX_BYTES are processed by the task worker instead of during the request.
 SALES_AUTO_ACCEPT = env_bool("SALES_AUTO_ACCEPT", True)
+# A fee invoice is due this many days after it is issued (the report's acceptance).
+FEE_INVOICE_DUE_DAYS = int(os.environ.get("FEE_INVOICE_DUE_DAYS", "30"))
 SALES_INLINE_MAX_BYTES = int(os.environ.get("SALES_INLINE_MAX_BYTES", str(2 * 1024 * 1024)))
 
 TASKS = {

@@ -82,6 +82,12 @@ def apply_rate(cents: int, basis_points: int) -> Decimal:
     return Decimal(cents) * Decimal(basis_points) / Decimal(1_000_000)
 
 
+def round_cbp(cbp: int) -> int:
+    """Whole cents of an exact amount in cent-basis-points (cents x basis points, the unit a
+    fee is exact in: 10,000 cbp = 1 cent), rounded once, half up."""
+    return to_cents(round_cents(Decimal(cbp) / Decimal(1_000_000)))
+
+
 def allocate(total_cents: int, weights: Sequence[int]) -> list[int]:
     """Split ``total_cents`` in proportion to ``weights`` by largest remainder.
 

@@ -58,6 +58,9 @@ EXPECTED: dict[str, set[str]] = {
     "salesreport:template": ALL,
     "salesreport:dispersion": {"program_admin", "auditor", "supplier_rep"},
     "salesreport:quality": {"program_admin", "auditor", "supplier_rep"},
+    "fees:view": {"program_admin", "auditor"},
+    "fees:close_period": {"program_admin"},
+    "fees:record_payment": {"program_admin"},
 }
 
 # Namespaces served by libraries with their own protection (login, MFA, admin, API).

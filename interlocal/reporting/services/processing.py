@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from interlocal.core import audit
 from interlocal.core.permissions import require
+from interlocal.fees import services as fees
 from interlocal.registry.models import Agency, ParticipationRoute
 from interlocal.reporting.ingest import WARNINGS, load
 from interlocal.reporting.ingest.pipeline import Outcome, Progress, run
@@ -247,6 +248,8 @@ def accept_report(report: SalesReport, *, actor: Any) -> SalesReport:
     obligation.status = derived_status(obligation)
     obligation.save(update_fields=["accepted", "status"])
     first_seen = _first_seen_participants(report)
+    replaced = previous if previous is not None and previous.pk != report.pk else None
+    invoice = fees.assess(report, previous=replaced, booked_on=timezone.localdate(now), actor=actor)
     audit.record(
         actor=actor,
         actor_label="" if actor else "automatic acceptance (nothing left to review)",
@@ -257,6 +260,7 @@ def accept_report(report: SalesReport, *, actor: Any) -> SalesReport:
             "lines": report.line_count,
             "total_cents": report.total_cents,
             "new_participants": first_seen,
+            "fee_invoice": invoice.number if invoice else None,
         },
     )
     return report
