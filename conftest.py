@@ -74,8 +74,10 @@ def _no_internet():
 _AUDIT_GUARDS = importlib.import_module(
     "interlocal.core.migrations.0002_geography_and_audit_guards"
 )
-# Accepted sales lines are immutable the same way (triggers), and the flush must empty them too.
+# Accepted sales lines and the fee ledger are immutable the same way (triggers), and the flush
+# must empty them too.
 _FACT_GUARDS = importlib.import_module("interlocal.reporting.migrations.0002_facts_are_immutable")
+_LEDGER_GUARDS = importlib.import_module("interlocal.fees.migrations.0002_ledger_is_append_only")
 
 
 def _set_audit_guards(*, on: bool) -> None:
@@ -83,13 +85,13 @@ def _set_audit_guards(*, on: bool) -> None:
 
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            for guards in (_AUDIT_GUARDS, _FACT_GUARDS):
+            for guards in (_AUDIT_GUARDS, _FACT_GUARDS, _LEDGER_GUARDS):
                 for statement in guards.SQLITE_UNGUARD:
                     cursor.execute(statement)
                 for statement in guards.SQLITE_GUARDS if on else []:
                     cursor.execute(statement)
         elif connection.vendor == "postgresql":
-            for table in ("core_auditevent", "reporting_salesline"):
+            for table in ("core_auditevent", "reporting_salesline", *_LEDGER_GUARDS.APPEND_ONLY):
                 cursor.execute(f"ALTER TABLE {table} {'ENABLE' if on else 'DISABLE'} TRIGGER USER")
 
 
@@ -114,25 +116,3 @@ def flushable_audit_table(_audit_guards_back_after_module, transactional_db):
     _set_audit_guards(on=True)
     yield
     _set_audit_guards(on=False)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _flush_past_the_ledger_guards():
-    """Transactional tests end with a flush of every table. On PostgreSQL a flush is TRUNCATE,
-    which row triggers do not see; on SQLite it is DELETE, which the fee ledger's append-only
-    triggers (migration fees.0002) refuse, as they must for anyone else. So on SQLite the test
-    harness's flush drops those triggers first and puts them back after."""
-    from django.db.backends.sqlite3.operations import DatabaseOperations
-
-    guards = importlib.import_module("interlocal.fees.migrations.0002_ledger_is_append_only")
-    flush = DatabaseOperations.sql_flush
-
-    def sql_flush(self, style, tables, **kwargs):
-        statements = flush(self, style, tables, **kwargs)
-        if not statements or not set(guards.APPEND_ONLY) & set(tables):
-            return statements
-        return [*guards.sqlite_undo(), *statements, *guards.sqlite()]
-
-    DatabaseOperations.sql_flush = sql_flush
-    yield
-    DatabaseOperations.sql_flush = flush

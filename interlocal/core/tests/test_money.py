@@ -13,6 +13,7 @@ from interlocal.core.money import (
     format_usd,
     from_cents,
     parse_amount,
+    round_cbp,
     round_cents,
     to_cents,
 )
@@ -379,3 +380,20 @@ def test_allocate_never_gives_a_smaller_weight_more(total: int, weights: list[in
                 assert pi <= pj
             else:  # equal weights: at most one cent apart, and the earlier one is not smaller
                 assert 0 <= pi - pj <= 1
+
+
+# --- round_cbp: a fee exact in cent-basis-points, rounded once ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cbp", "cents"),
+    [(15_000, 2), (14_999, 1), (5_000, 1), (4_999, 0), (-15_000, -2), (-14_999, -1), (0, 0)],
+)
+def test_round_cbp_rounds_half_up_to_the_cent(cbp: int, cents: int) -> None:
+    assert round_cbp(cbp) == cents
+
+
+@given(st.integers(min_value=-(10**15), max_value=10**15))
+def test_round_cbp_agrees_with_integer_half_away_from_zero(cbp: int) -> None:
+    half_up = (abs(cbp) + 5_000) // 10_000
+    assert round_cbp(cbp) == (half_up if cbp >= 0 else -half_up)

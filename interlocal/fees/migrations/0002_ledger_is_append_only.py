@@ -12,7 +12,7 @@ _CLOSED = (
 _CLOSED_MESSAGE = "this ledger period is closed; nothing posts into it"
 
 
-def sqlite() -> list[str]:
+def _sqlite() -> list[str]:
     statements = [
         f"""CREATE TRIGGER {table}_no_{op} BEFORE {op.upper()} ON {table}
            BEGIN SELECT RAISE(ABORT, '{_MESSAGE}'); END;"""
@@ -46,7 +46,7 @@ def _postgres() -> list[str]:
     return statements
 
 
-def sqlite_undo() -> list[str]:
+def _sqlite_undo() -> list[str]:
     names = [f"{t}_no_{op}" for t in APPEND_ONLY for op in ("update", "delete")]
     return [f"DROP TRIGGER IF EXISTS {n};" for n in [*names, "fees_journalentry_closed_period"]]
 
@@ -61,15 +61,19 @@ def _postgres_undo() -> list[str]:
     ]
 
 
+SQLITE_GUARDS, SQLITE_UNGUARD = _sqlite(), _sqlite_undo()
+POSTGRES_GUARDS, POSTGRES_UNGUARD = _postgres(), _postgres_undo()
+
+
 def guards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
-    for statement in {"sqlite": sqlite, "postgresql": _postgres}.get(vendor, list)():
+    for statement in {"sqlite": SQLITE_GUARDS, "postgresql": POSTGRES_GUARDS}.get(vendor, []):
         schema_editor.execute(statement)
 
 
 def unguard(apps, schema_editor):
     vendor = schema_editor.connection.vendor
-    for statement in {"sqlite": sqlite_undo, "postgresql": _postgres_undo}.get(vendor, list)():
+    for statement in {"sqlite": SQLITE_UNGUARD, "postgresql": POSTGRES_UNGUARD}.get(vendor, []):
         schema_editor.execute(statement)
 
 

@@ -220,7 +220,7 @@ def _write_lines(
         params[f"from{n}"] = schedule.effective_from
         params[f"to{n}"] = schedule.effective_to or quarter.last_day
     net = FeeBase.NET_INVOICED.value
-    schedule_sql = _by_day(ids, "NULL")
+    schedule_sql = _by_day(ids, "CAST(NULL AS BIGINT)")
     parts = {
         "schedule": schedule_sql,
         "rate": _by_day([s.rate_bps for s in overlapping], str(DEFAULT_RATE_BPS)),

@@ -38,13 +38,6 @@ def test_legs_post_positive_and_zero_legs_are_dropped() -> None:
         ledger.post(EntryKind.PAYMENT, DAY, "m", [(cash, billed, 0)])
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_posting_outside_a_transaction_is_refused() -> None:
-    cash, billed = ledger.account(ledger.CASH), ledger.account(ledger.FEES_BILLED)
-    with pytest.raises(RuntimeError, match=r"inside transaction\.atomic"):
-        ledger.post(EntryKind.PAYMENT, DAY, "m", [(cash, billed, 1)])
-
-
 @pytest.mark.parametrize("table", ["fees_journalentry", "fees_posting"])
 def test_entries_and_postings_cannot_be_changed_or_deleted(table) -> None:
     cash_sale(1000)
