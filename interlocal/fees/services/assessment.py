@@ -119,8 +119,10 @@ def assess(
 
 
 def _invoice(report: SalesReport, booked_on: datetime.date, actor: Any) -> FeeInvoice | None:
-    facts = report.lines.filter(agency__isnull=False)
-    if not facts.exists():
+    facts = report.lines.filter(agency__isnull=False).aggregate(
+        n=Count("id"), s=Sum("extended_cents")
+    )
+    if not facts["n"]:
         return None
     obligation = report.obligation
     agreement = Agreement.objects.get(pk=obligation.agreement_id)
@@ -138,11 +140,11 @@ def _invoice(report: SalesReport, booked_on: datetime.date, actor: Any) -> FeeIn
         fee_exact_cbp=0,
         fee_cents=0,
     )
-    _write_lines(invoice, report, agreement, Quarter.parse(obligation.period))
+    with_add_ons = _write_lines(invoice, report, agreement, Quarter.parse(obligation.period))
     totals = FeeLine.objects.filter(invoice=invoice).aggregate(
         n=Count("id"), base=Sum("base_cents"), cbp=Sum("fee_cbp")
     )
-    add_ons = _add_ons(invoice)
+    add_ons = _add_ons(invoice) if with_add_ons else []
     fee_cents = round_cbp(int(totals["cbp"] or 0))
     add_on_cents = {state: round_cbp(cbp) for state, cbp in add_ons}
     receivable = ledger.receivable(agreement.supplier_id)
@@ -162,7 +164,7 @@ def _invoice(report: SalesReport, booked_on: datetime.date, actor: Any) -> FeeIn
             actor=actor,
         )
     invoice.line_count = int(totals["n"])
-    invoice.sales_cents = int(facts.aggregate(s=Sum("extended_cents"))["s"] or 0)
+    invoice.sales_cents = int(facts["s"] or 0)
     invoice.base_cents = int(totals["base"] or 0)
     invoice.fee_exact_cbp = int(totals["cbp"] or 0)
     invoice.fee_cents = fee_cents
@@ -201,7 +203,8 @@ def _add_ons(invoice: FeeInvoice) -> list[tuple[str, int]]:
 
 def _write_lines(
     invoice: FeeInvoice, report: SalesReport, agreement: Agreement, quarter: Quarter
-) -> None:
+) -> bool:
+    """Insert the report's fee lines; whether any schedule of them has state add-ons."""
     overlapping = list(
         FeeSchedule.objects.filter(agreement=agreement, effective_from__lte=quarter.last_day)
         .exclude(effective_to__lt=quarter.first_day)
@@ -237,6 +240,7 @@ def _write_lines(
         parts["tier_rate"] = TIER_RATE.format(tiered=", ".join(str(int(t)) for t in tiered))
     with connection.cursor() as cursor:
         cursor.execute(FEE_LINE_SQL.format(**parts), params)
+    return with_add_ons
 
 
 def _by_day(values: list[int], otherwise: str) -> str:
