@@ -1,0 +1,122 @@
+"""Reconciliation: the ledger proves its own figures, and says where it does not.
+
+For a quarter, through its end (every entry booked in it or before):
+
+1. each invoice booked in the quarter equals the sum of its fee lines (exact cent-basis-points,
+   and the cents rounded once from them);
+2. for each supplier, invoices less what was applied to them (payments and credits) equals the
+   receivable account's balance;
+3. cash equals the payments received less what has been paid out of it (distributions, when
+   they post), and nothing else moved it;
+4. the trial balance is zero.
+
+Nothing is fixed: a difference is reported with the invoices, suppliers or entries involved.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, Sum
+
+from interlocal.core.money import round_cbp
+from interlocal.core.periods import Quarter
+from interlocal.fees.models import Allocation, FeeInvoice, FeeLine, Payment, Posting
+from interlocal.fees.services import ledger
+
+
+@dataclass
+class Check:
+    name: str
+    expected: int
+    actual: int
+    differences: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.expected == self.actual and not self.differences
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "check": self.name,
+            "expected_cents": str(self.expected),
+            "actual_cents": str(self.actual),
+            "ok": self.ok,
+            "differences": self.differences,
+        }
+
+
+def reconcile(period: str) -> list[Check]:
+    quarter = str(Quarter.parse(period))
+    return [
+        _line_fees(quarter),
+        _receivables(quarter),
+        _cash(quarter),
+        _trial_balance(quarter),
+    ]
+
+
+def _line_fees(quarter: str) -> Check:
+    invoices = FeeInvoice.objects.filter(entry__period=quarter)
+    sums = dict(
+        FeeLine.objects.filter(invoice__in=invoices)
+        .values_list("invoice")
+        .annotate(s=Sum("fee_cbp"))
+        .values_list("invoice", "s")
+    )
+    differences, expected, actual = [], 0, 0
+    for invoice in invoices.order_by("pk"):
+        lines = int(sums.get(invoice.pk) or 0)
+        expected += round_cbp(lines)
+        actual += invoice.fee_cents
+        if lines != invoice.fee_exact_cbp or round_cbp(lines) != invoice.fee_cents:
+            differences.append(
+                f"{invoice.number}: lines {lines} cbp = {round_cbp(lines)} cents, invoice "
+                f"{invoice.fee_exact_cbp} cbp = {invoice.fee_cents} cents "
+                f"(entry #{invoice.entry_id})"
+            )
+    return Check("sum of line fees = invoices booked in the quarter", expected, actual, differences)
+
+
+def _receivables(quarter: str) -> Check:
+    through = Q(entry__period__lte=quarter)
+    billed: dict[int, int] = {}
+    for invoice in FeeInvoice.objects.filter(through):
+        billed[invoice.supplier_id] = billed.get(invoice.supplier_id, 0) + invoice.fee_cents
+    for invoice in FeeInvoice.objects.filter(reversal__period__lte=quarter):
+        billed[invoice.supplier_id] -= invoice.fee_cents
+    applied = dict(
+        Allocation.objects.filter(through)
+        .values_list("invoice__supplier")
+        .annotate(s=Sum("amount_cents"))
+        .values_list("invoice__supplier", "s")
+    )
+    differences, expected, actual = [], 0, 0
+    for supplier in sorted(set(billed) | set(applied)):
+        owed = billed.get(supplier, 0) - int(applied.get(supplier) or 0)
+        balance = ledger.balance(f"receivable:supplier:{supplier}", through=quarter)
+        expected, actual = expected + owed, actual + balance
+        if owed != balance:
+            differences.append(
+                f"supplier {supplier}: invoices less payments and credits {owed}, "
+                f"receivable account {balance}"
+            )
+    return Check("invoices - payments - credits = receivables", expected, actual, differences)
+
+
+def _cash(quarter: str) -> Check:
+    received = int(
+        Payment.objects.filter(entry__period__lte=quarter).aggregate(s=Sum("amount_cents"))["s"]
+        or 0
+    )
+    balance = ledger.balance(ledger.CASH, through=quarter)
+    # distributions post cash out to their recipients; until they exist, cash is undistributed
+    return Check("collections = distributions + undistributed cash", received, balance)
+
+
+def _trial_balance(quarter: str) -> Check:
+    """The balances of every account, summed: zero when every entry balances."""
+    postings = Posting.objects.filter(entry__period__lte=quarter)
+    debits = postings.values_list("debit").annotate(s=Sum("amount_cents")).values_list("s")
+    credits = postings.values_list("credit").annotate(s=Sum("amount_cents")).values_list("s")
+    total = sum(int(d) for (d,) in debits) - sum(int(c) for (c,) in credits)
+    return Check("trial balance = 0", 0, total)
