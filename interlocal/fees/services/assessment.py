@@ -28,7 +28,7 @@ from interlocal.agreements.models import Agreement, FeeBase, FeeSchedule, FeeTie
 from interlocal.agreements.models.fees import DEFAULT_RATE_BPS
 from interlocal.core import audit
 from interlocal.core.money import round_cbp
-from interlocal.core.periods import Quarter
+from interlocal.core.periods import Quarter, add_months
 from interlocal.fees.models import EntryKind, FeeInvoice, FeeLine
 from interlocal.fees.services import ledger, payments
 from interlocal.reporting.models import SalesReport
@@ -79,17 +79,11 @@ def agreement_year(agreement: Agreement, day: datetime.date) -> tuple[datetime.d
     """The agreement year holding ``day``: from an anniversary of the agreement's effective
     date to the day before the next (29 February counts as 28 February in other years)."""
     start = agreement.effective_on
-
-    def anniversary(year: int) -> datetime.date:
-        try:
-            return start.replace(year=year)
-        except ValueError:
-            return start.replace(year=year, day=28)
-
-    first = anniversary(day.year)
-    if first > day:
-        first = anniversary(day.year - 1)
-    return first, anniversary(first.year + 1) - datetime.timedelta(days=1)
+    years = day.year - start.year
+    if add_months(start, 12 * years) > day:
+        years -= 1
+    first = add_months(start, 12 * years)
+    return first, add_months(start, 12 * (years + 1)) - datetime.timedelta(days=1)
 
 
 def assess(

@@ -29,7 +29,7 @@ from interlocal.core.tabular import (
     resolve_columns,
 )
 from interlocal.fees.models import FeeInvoice, Payment
-from interlocal.fees.services.payments import record_payment
+from interlocal.fees.services.payments import open_invoices, record_payment
 from interlocal.registry.models import Supplier
 
 SPEC = ColumnSpec(
@@ -233,7 +233,5 @@ def _first(line: BankLine) -> list[FeeInvoice] | None:
     """The named invoice first, then the supplier's other open invoices oldest first."""
     if line.invoice is None:
         return None
-    from interlocal.fees.services.payments import open_invoices
-
     rest = [i for i in open_invoices(line.supplier.pk) if i.pk != line.invoice.pk]
     return [line.invoice, *rest]

@@ -16,7 +16,7 @@ Nothing is fixed: a difference is reported with the invoices, suppliers or entri
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
 from interlocal.core.money import round_cbp
 from interlocal.core.periods import Quarter
@@ -78,22 +78,25 @@ def _line_fees(quarter: str) -> Check:
 
 
 def _receivables(quarter: str) -> Check:
-    through = Q(entry__period__lte=quarter)
-    billed: dict[int, int] = {}
-    for invoice in FeeInvoice.objects.filter(through):
-        billed[invoice.supplier_id] = billed.get(invoice.supplier_id, 0) + invoice.fee_cents
-    for invoice in FeeInvoice.objects.filter(reversal__period__lte=quarter):
-        billed[invoice.supplier_id] -= invoice.fee_cents
-    applied = dict(
-        Allocation.objects.filter(through)
+    def by_supplier(rows: Any) -> dict[int, int]:
+        return {supplier: int(cents or 0) for supplier, cents in rows}
+
+    def billed(**booked: str) -> dict[int, int]:
+        rows = FeeInvoice.objects.filter(**booked).values_list("supplier")
+        return by_supplier(rows.annotate(s=Sum("fee_cents")))
+
+    issued = billed(entry__period__lte=quarter)
+    reversed_ = billed(reversal__period__lte=quarter)
+    applied = by_supplier(
+        Allocation.objects.filter(entry__period__lte=quarter)
         .values_list("invoice__supplier")
         .annotate(s=Sum("amount_cents"))
-        .values_list("invoice__supplier", "s")
     )
+    accounts = ledger.balances("receivable:supplier:", through=quarter)
     differences, expected, actual = [], 0, 0
-    for supplier in sorted(set(billed) | set(applied)):
-        owed = billed.get(supplier, 0) - int(applied.get(supplier) or 0)
-        balance = ledger.balance(f"receivable:supplier:{supplier}", through=quarter)
+    for supplier in sorted(set(issued) | set(applied)):
+        owed = issued.get(supplier, 0) - reversed_.get(supplier, 0) - applied.get(supplier, 0)
+        balance = accounts.get(f"receivable:supplier:{supplier}", 0)
         expected, actual = expected + owed, actual + balance
         if owed != balance:
             differences.append(
