@@ -3,6 +3,8 @@ the database itself (so even raw SQL cannot silently rewrite history)."""
 
 from django.db import migrations
 
+from interlocal.core.triggers import guard_operation
+
 GENESIS = "0" * 64
 
 SQLITE_GUARDS = [
@@ -48,24 +50,12 @@ def load(apps, schema_editor):
     AuditChainHead.objects.create(pk=1, last_seq=0, last_hash=GENESIS)
 
 
-def guards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    statements = {"sqlite": SQLITE_GUARDS, "postgresql": POSTGRES_GUARDS}.get(vendor, [])
-    for sql in statements:
-        schema_editor.execute(sql)
-
-
-def unguard(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    statements = {"sqlite": SQLITE_UNGUARD, "postgresql": POSTGRES_UNGUARD}.get(vendor, [])
-    for sql in statements:
-        schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
     dependencies = [("core", "0001_initial")]
 
     operations = [
         migrations.RunPython(load, migrations.RunPython.noop),
-        migrations.RunPython(guards, unguard),
+        guard_operation(
+            (SQLITE_GUARDS, SQLITE_UNGUARD), (POSTGRES_GUARDS, POSTGRES_UNGUARD)
+        ),
     ]

@@ -3,6 +3,8 @@ a fee line, and refuses an entry into a closed period. Corrections are reversing
 
 from django.db import migrations
 
+from interlocal.core.triggers import guard_operation
+
 APPEND_ONLY = ("fees_journalentry", "fees_posting", "fees_feeline")
 _MESSAGE = "the fee ledger is append-only; post a reversing entry instead"
 _CLOSED = (
@@ -65,18 +67,8 @@ SQLITE_GUARDS, SQLITE_UNGUARD = _sqlite(), _sqlite_undo()
 POSTGRES_GUARDS, POSTGRES_UNGUARD = _postgres(), _postgres_undo()
 
 
-def guards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for statement in {"sqlite": SQLITE_GUARDS, "postgresql": POSTGRES_GUARDS}.get(vendor, []):
-        schema_editor.execute(statement)
-
-
-def unguard(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for statement in {"sqlite": SQLITE_UNGUARD, "postgresql": POSTGRES_UNGUARD}.get(vendor, []):
-        schema_editor.execute(statement)
-
-
 class Migration(migrations.Migration):
     dependencies = [("fees", "0001_initial")]
-    operations = [migrations.RunPython(guards, unguard)]
+    operations = [guard_operation(
+            (SQLITE_GUARDS, SQLITE_UNGUARD), (POSTGRES_GUARDS, POSTGRES_UNGUARD)
+        )]

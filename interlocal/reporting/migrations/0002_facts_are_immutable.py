@@ -3,6 +3,8 @@ is a new report version; the services never edit an accepted line, and nor may a
 
 from django.db import migrations
 
+from interlocal.core.triggers import guard_operation
+
 _ACCEPTED = (
     "(SELECT status FROM reporting_salesreport WHERE id = OLD.report_id) "
     "IN ('accepted', 'superseded')"
@@ -35,18 +37,8 @@ POSTGRES_UNGUARD = [
 ]
 
 
-def guards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for statement in {"sqlite": SQLITE_GUARDS, "postgresql": POSTGRES_GUARDS}.get(vendor, []):
-        schema_editor.execute(statement)
-
-
-def unguard(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for statement in {"sqlite": SQLITE_UNGUARD, "postgresql": POSTGRES_UNGUARD}.get(vendor, []):
-        schema_editor.execute(statement)
-
-
 class Migration(migrations.Migration):
     dependencies = [("reporting", "0001_initial")]
-    operations = [migrations.RunPython(guards, unguard)]
+    operations = [guard_operation(
+            (SQLITE_GUARDS, SQLITE_UNGUARD), (POSTGRES_GUARDS, POSTGRES_UNGUARD)
+        )]
