@@ -78,6 +78,9 @@ _AUDIT_GUARDS = importlib.import_module(
 # must empty them too.
 _FACT_GUARDS = importlib.import_module("interlocal.reporting.migrations.0002_facts_are_immutable")
 _LEDGER_GUARDS = importlib.import_module("interlocal.fees.migrations.0002_ledger_is_append_only")
+_DISTRIBUTION_GUARDS = importlib.import_module(
+    "interlocal.fees.migrations.0005_distribution_is_final"
+)
 
 
 def _set_audit_guards(*, on: bool) -> None:
@@ -85,13 +88,14 @@ def _set_audit_guards(*, on: bool) -> None:
 
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            for guards in (_AUDIT_GUARDS, _FACT_GUARDS, _LEDGER_GUARDS):
+            for guards in (_AUDIT_GUARDS, _FACT_GUARDS, _LEDGER_GUARDS, _DISTRIBUTION_GUARDS):
                 for statement in guards.SQLITE_UNGUARD:
                     cursor.execute(statement)
                 for statement in guards.SQLITE_GUARDS if on else []:
                     cursor.execute(statement)
         elif connection.vendor == "postgresql":
-            for table in ("core_auditevent", "reporting_salesline", *_LEDGER_GUARDS.APPEND_ONLY):
+            tables = (*_LEDGER_GUARDS.APPEND_ONLY, *_DISTRIBUTION_GUARDS.TABLES)
+            for table in ("core_auditevent", "reporting_salesline", *tables):
                 cursor.execute(f"ALTER TABLE {table} {'ENABLE' if on else 'DISABLE'} TRIGGER USER")
 
 

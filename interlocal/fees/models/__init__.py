@@ -1,3 +1,12 @@
+from interlocal.fees.models.distribution import (
+    DistributionPolicy,
+    DistributionRun,
+    DistributionShare,
+    PolicyShare,
+    ProgramCost,
+    Recipient,
+    RunStatus,
+)
 from interlocal.fees.models.invoices import FeeInvoice, FeeLine
 from interlocal.fees.models.ledger import (
     Account,
@@ -13,11 +22,18 @@ __all__ = [
     "Account",
     "AccountKind",
     "Allocation",
+    "DistributionPolicy",
+    "DistributionRun",
+    "DistributionShare",
     "EntryKind",
     "FeeInvoice",
     "FeeLine",
     "JournalEntry",
     "LedgerPeriod",
     "Payment",
+    "PolicyShare",
     "Posting",
+    "ProgramCost",
+    "Recipient",
+    "RunStatus",
 ]

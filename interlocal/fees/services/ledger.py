@@ -35,7 +35,7 @@ WRITE_OFF = "write-off"
 FIXED = {
     CASH: ("Cash (the program's fee account)", AccountKind.ASSET),
     FEES_BILLED: ("Administrative fees billed", AccountKind.INCOME),
-    ADMINISTRATION: ("Program administration (approved costs)", AccountKind.EXPENSE),
+    ADMINISTRATION: ("Program administration: approved costs funded", AccountKind.LIABILITY),
     FOUNDATION: ("Foundation reserve", AccountKind.LIABILITY),
     WRITE_OFF: ("Fees written off", AccountKind.EXPENSE),
 }
