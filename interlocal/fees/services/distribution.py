@@ -55,10 +55,12 @@ from interlocal.fees.services import ledger
 from interlocal.registry.models import Sponsor
 from interlocal.reporting.models import ReportCustomer
 
-# Administrative fees collected through a day: per invoice, what was applied to it less its
-# state add-on (collected first), never below zero.
+# Fees collected through a day, per invoice what was applied to it: first to its state add-on,
+# the rest to its administrative fee (never below zero).
 COLLECTED_SQL = """
-SELECT COALESCE(SUM(CASE WHEN a.paid > i.add_on_cents THEN a.paid - i.add_on_cents ELSE 0 END), 0)
+SELECT COALESCE(SUM(CASE WHEN a.paid > i.add_on_cents THEN a.paid - i.add_on_cents ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN a.paid <= 0 THEN 0 WHEN a.paid < i.add_on_cents THEN a.paid
+                         ELSE i.add_on_cents END), 0)
 FROM (
     SELECT al.invoice_id, SUM(al.amount_cents) AS paid
     FROM fees_allocation al JOIN fees_journalentry e ON e.id = al.entry_id
@@ -283,11 +285,18 @@ def method_text(policy: DistributionPolicy) -> list[str]:
 # --- the figures of a quarter -----------------------------------------------------------------
 
 
-def collected_through(day: datetime.date) -> int:
-    """Administrative fees collected through ``day`` since the program began, in cents."""
+def collections_through(day: datetime.date) -> tuple[int, int]:
+    """Administrative fees and state add-ons collected through ``day`` since the program
+    began, in cents."""
     with connection.cursor() as cursor:
         cursor.execute(COLLECTED_SQL, [day])
-        return int(cursor.fetchone()[0])
+        admin, add_ons = cursor.fetchone()
+        return int(admin), int(add_ons)
+
+
+def collected_through(day: datetime.date) -> int:
+    """Administrative fees collected through ``day`` since the program began, in cents."""
+    return collections_through(day)[0]
 
 
 def distributed_before(quarter: Quarter) -> int:
@@ -361,8 +370,8 @@ def collected_by_type(quarter: Quarter) -> dict[str, Fraction]:
     params = {"before": quarter.first_day - datetime.timedelta(days=1), "end": quarter.last_day}
     with connection.cursor() as cursor:
         cursor.execute(INVOICE_COLLECTIONS_SQL, params)
-        deltas = {
-            report: max(through - add_on, 0) - max(before - add_on, 0)
+        deltas = {  # int(): PostgreSQL sums integers as numeric
+            report: max(int(through) - add_on, 0) - max(int(before) - add_on, 0)
             for report, add_on, before, through in cursor.fetchall()
         }
     deltas = {report: cents for report, cents in deltas.items() if cents}
@@ -449,16 +458,41 @@ class Plan:
             "carried_cents": str(self.carried_cents),
             "collected_by_agency_type_cents": cents_by_type(self.weights),
             "shares": [
-                {
-                    "recipient": s.name,
-                    "account": s.account_code,
-                    "amount_cents": str(s.amount_cents),
-                    "amount": format_usd(s.amount_cents),
-                    "basis": s.basis,
-                }
-                for s in self.shares
+                share_dict(s.name, s.account_code, s.amount_cents, s.basis) for s in self.shares
             ],
         }
+
+
+def share_dict(recipient: str, account: str, cents: int, basis: str) -> dict[str, str]:
+    return {
+        "recipient": recipient,
+        "account": account,
+        "amount_cents": str(cents),
+        "amount": format_usd(cents),
+        "basis": basis,
+    }
+
+
+def run_as_dict(run: DistributionRun) -> dict[str, Any]:
+    """A run's figures and shares, as the command line and the API print them."""
+    shares = list(run.shares.select_related("sponsor", "account"))
+    distributed = sum(s.amount_cents for s in shares)
+    return {
+        "run": run.pk,
+        "period": run.period,
+        "status": run.status,
+        "policy": run.policy.name,
+        "prepared_by": run.prepared_by.email if run.prepared_by else None,
+        "approved_by": run.approved_by.email if run.approved_by else None,
+        "entry": run.entry_id,
+        "collected_cents": str(run.collected_cents),
+        "distributed_before_cents": str(run.distributed_before_cents),
+        "distributable_cents": str(run.distributable_cents),
+        "costs_cents": str(run.costs_cents),
+        "carried_cents": str(run.distributable_cents - distributed),
+        "collected_by_agency_type_cents": run.weights,
+        "shares": [share_dict(s.label, s.account.code, s.amount_cents, s.basis) for s in shares],
+    }
 
 
 def preview(period: str) -> Plan:

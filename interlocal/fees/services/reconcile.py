@@ -6,9 +6,12 @@ For a quarter, through its end (every entry booked in it or before):
    and the cents rounded once from them);
 2. for each supplier, invoices less what was applied to them (payments and credits) equals the
    receivable account's balance;
-3. cash equals the payments received less what has been paid out of it (distributions, when
-   they post), and nothing else moved it;
-4. the trial balance is zero.
+3. cash equals the payments received, and nothing else moved it;
+4. the administrative fees collected (what was applied to invoices, their state add-ons
+   first) equal the distributions posted plus the undistributed balance, where that balance
+   is the ledger's: cash, less suppliers' credits, less add-ons collected, less
+   distributions; and each posted run's entry is its shares;
+5. the trial balance is zero.
 
 Nothing is fixed: a difference is reported with the invoices, suppliers or entries involved.
 """
@@ -18,10 +21,19 @@ from typing import Any
 
 from django.db.models import Sum
 
-from interlocal.core.money import round_cbp
+from interlocal.core.money import format_usd, round_cbp
 from interlocal.core.periods import Quarter
-from interlocal.fees.models import Allocation, FeeInvoice, FeeLine, Payment, Posting
-from interlocal.fees.services import ledger
+from interlocal.fees.models import (
+    Allocation,
+    DistributionRun,
+    EntryKind,
+    FeeInvoice,
+    FeeLine,
+    Payment,
+    Posting,
+    RunStatus,
+)
+from interlocal.fees.services import distribution, ledger
 
 
 @dataclass
@@ -30,6 +42,7 @@ class Check:
     expected: int
     actual: int
     differences: list[str] = field(default_factory=list)
+    detail: str = ""
 
     @property
     def ok(self) -> bool:
@@ -42,6 +55,7 @@ class Check:
             "actual_cents": str(self.actual),
             "ok": self.ok,
             "differences": self.differences,
+            "detail": self.detail,
         }
 
 
@@ -51,6 +65,7 @@ def reconcile(period: str) -> list[Check]:
         _line_fees(quarter),
         _receivables(quarter),
         _cash(quarter),
+        _distributions(quarter),
         _trial_balance(quarter),
     ]
 
@@ -112,8 +127,37 @@ def _cash(quarter: str) -> Check:
         or 0
     )
     balance = ledger.balance(ledger.CASH, through=quarter)
-    # distributions post cash out to their recipients; until they exist, cash is undistributed
-    return Check("collections = distributions + undistributed cash", received, balance)
+    return Check("cash = payments received", received, balance)
+
+
+def _distributions(quarter: str) -> Check:
+    collected, add_ons = distribution.collections_through(Quarter.parse(quarter).last_day)
+    credits = -sum(ledger.balances("credit:supplier:", through=quarter).values())
+    cash = ledger.balance(ledger.CASH, through=quarter)
+    posted = Posting.objects.filter(entry__kind=EntryKind.DISTRIBUTION, entry__period__lte=quarter)
+    distributed = int(posted.aggregate(s=Sum("amount_cents"))["s"] or 0)
+    undistributed = cash - credits - add_ons - distributed
+    differences = []
+    runs = DistributionRun.objects.filter(status=RunStatus.POSTED, period__lte=quarter)
+    for run in runs.order_by("period"):
+        shares = {s.account_id: s.amount_cents for s in run.shares.all() if s.amount_cents}
+        legs = {p.credit_id: p.amount_cents for p in Posting.objects.filter(entry_id=run.entry_id)}
+        if shares != legs:
+            differences.append(
+                f"run #{run.pk} ({run.period}): shares {sum(shares.values())}, entry "
+                f"#{run.entry_id} posts {sum(legs.values())}"
+            )
+    if undistributed < 0:
+        differences.append(f"distributed {distributed}, more than collected {collected}")
+    return Check(
+        "collections = distributions + undistributed balance",
+        collected,
+        distributed + undistributed,
+        differences,
+        detail=f"distributed {format_usd(distributed)}, undistributed "
+        f"{format_usd(undistributed)} (cash {format_usd(cash)} less suppliers' credits "
+        f"{format_usd(credits)} and state add-ons collected {format_usd(add_ons)})",
+    )
 
 
 def _trial_balance(quarter: str) -> Check:

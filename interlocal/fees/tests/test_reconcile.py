@@ -36,9 +36,12 @@ def quarter_of_activity(agreement, rep, office, supplier) -> str:
 
 def test_a_quarter_of_activity_reconciles(quarter_of_activity) -> None:
     checks = reconcile(quarter_of_activity)
-    assert [c.ok for c in checks] == [True, True, True, True]
+    assert [c.ok for c in checks] == [True, True, True, True, True]
     assert checks[0].actual == 180 + 180 + 360  # three invoices booked, one later reversed
     assert checks[2].actual == 1000
+    # $10.00 paid $1.80 + $3.60 of standing invoices; $4.60 is the supplier's credit
+    assert checks[3].expected == 540
+    assert "undistributed $5.40 (cash $10.00 less suppliers' credits $4.60" in checks[3].detail
     out = io.StringIO()
     call_command("reconcile", "--period", quarter_of_activity, "--json", stdout=out)
     assert json.loads(out.getvalue())["ok"] is True

@@ -16,9 +16,9 @@ from interlocal.fees.services.reconcile import reconcile
 class Command(TyperCommand):
     help = (
         "Prove, through the end of a quarter: line fees = invoices; invoices - payments - "
-        "credits = receivables; collections = distributions + undistributed cash; trial "
-        "balance = 0. Any difference is printed with what is involved, and the exit code is 1. "
-        "Nothing is ever corrected here."
+        "credits = receivables; cash = payments; collections = distributions + undistributed "
+        "balance; trial balance = 0. Any difference is printed with what is involved, and the "
+        "exit code is 1. Nothing is ever corrected here."
     )
 
     def handle(
@@ -49,6 +49,8 @@ class Command(TyperCommand):
                 )
             out.print(table)
             for c in checks:
+                if c.detail:
+                    out.print(f"  {c.name}: {c.detail}")
                 for line in c.differences:
                     out.print(f"  {c.name}: {line}")
         if not ok:
