@@ -179,29 +179,6 @@ def render(info: dict[str, str], runs: list[dict[str, Any]], elapsed: float) -> 
     return "\n".join(lines)
 
 
-def write_section(path: Path, body: str) -> None:
-    start, end = f"<!-- bench:{SECTION}:start -->", f"<!-- bench:{SECTION}:end -->"
-    text = path.read_text() if path.exists() else ""
-    section = "\n".join(
-        [
-            start,
-            "### Issue #5: fee assessment of a 1,000,000-line report "
-            "(`benchmarks/fees_assessment.py`)",
-            "",
-            "_Written by the script — rerun it rather than editing these tables by hand._",
-            "",
-            body,
-            end,
-        ]
-    )
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        text = before + section + rest.split(end, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -232,7 +209,12 @@ def main() -> None:
         common.log(f"run {n + 1}/{args.runs}: assess {result['seconds']:.2f} s")
         results.append(result)
     body = render(common.machine(source), results, time.perf_counter() - started)
-    write_section(args.output, body)
+    common.write_named_section(
+        args.output,
+        SECTION,
+        "### Issue #5: fee assessment of a 1,000,000-line report (`benchmarks/fees_assessment.py`)",
+        body,
+    )
     print(body)
 
 

@@ -912,6 +912,29 @@ def write_section(path: Path, engine: str, body: str) -> None:
     path.write_text(before + "\n".join(section) + (after if after else "\n"))
 
 
+def write_named_section(path: Path, section: str, title: str, body: str) -> None:
+    """(Over)write one benchmark's whole section of ``docs/performance.md``; keep the rest."""
+    start, end = f"<!-- bench:{section}:start -->", f"<!-- bench:{section}:end -->"
+    text = path.read_text() if path.exists() else ""
+    block = "\n".join(
+        [
+            start,
+            title,
+            "",
+            "_Written by the script — rerun it rather than editing these tables by hand._",
+            "",
+            body,
+            end,
+        ]
+    )
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        text = before + block + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(text)
+
+
 # -- main -------------------------------------------------------------------------------------
 
 

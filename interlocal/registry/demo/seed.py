@@ -59,6 +59,8 @@ PERSONAS = {
     Role.SPONSOR_VIEWER.value: "viewer@naco.demo",
     Role.ADVISORY_MEMBER.value: "advisor@fairfax.demo",
 }
+#: A second program administrator: fee distributions are prepared by one and approved by another.
+TREASURER = "treasurer@interlocal.demo"
 PROGRAM_START = datetime.date(1996, 1, 1)
 BATCH = 5000
 
@@ -510,6 +512,9 @@ def _personas(
         personas[role.value] = email
         if role == Role.PROGRAM_ADMIN:
             TOTP.activate(user, DEMO_TOTP_SECRET)
+    treasurer = _persona(TREASURER, "Program Treasurer", "", office, Role.PROGRAM_ADMIN)
+    TOTP.activate(treasurer, DEMO_TOTP_SECRET)
+    personas["treasurer"] = TREASURER
     member = AdvisoryBoardMember.objects.filter(agency=advisory[3]).first()
     if member:
         member.user = User.objects.get(email=PERSONAS[Role.ADVISORY_MEMBER.value])

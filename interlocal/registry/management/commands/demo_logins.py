@@ -51,8 +51,9 @@ class Command(TyperCommand):
         if totp is not None:
             secret = decrypt(totp.data["secret"])
             out.print(
-                f"The program admin signs in with a TOTP code (MFA is required for that "
-                f"role). Secret for an authenticator app: {secret}. Current code: "
-                f"{current_code(secret)} (`manage.py demo_logins` prints a fresh one)."
+                f"The program admins (admin@ and treasurer@interlocal.demo) sign in with a "
+                f"TOTP code (MFA is required for that role). Secret for an authenticator "
+                f"app: {secret}. Current code: {current_code(secret)} "
+                "(`manage.py demo_logins` prints a fresh one)."
             )
         out.print(f"Open {url} — {settings.PROGRAM_NAME}")
