@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 
 from interlocal.agreements.api import router as agreements_router
 from interlocal.eligibility.api import router as eligibility_router
+from interlocal.fees.api import router as fees_router
 from interlocal.opendata.api import router as opendata_router
 from interlocal.registry.api import router as registry_router
 from interlocal.reporting.api import router as reporting_router
@@ -26,3 +27,4 @@ api.add_router("/", agreements_router)
 api.add_router("/", eligibility_router)
 api.add_router("/", opendata_router)
 api.add_router("/", reporting_router)
+api.add_router("/", fees_router)

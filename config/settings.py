@@ -212,6 +212,9 @@ CACHES = {
 SALES_AUTO_ACCEPT = env_bool("SALES_AUTO_ACCEPT", True)
 # A fee invoice is due this many days after it is issued (the report's acceptance).
 FEE_INVOICE_DUE_DAYS = int(os.environ.get("FEE_INVOICE_DUE_DAYS", "30"))
+# How a supplier pays (the program's bank account or remittance address), printed on delinquency
+# notices and statements; empty: a generic text naming the methods and the invoice reference.
+FEE_PAYMENT_INSTRUCTIONS = os.environ.get("FEE_PAYMENT_INSTRUCTIONS", "")
 SALES_INLINE_MAX_BYTES = int(os.environ.get("SALES_INLINE_MAX_BYTES", str(2 * 1024 * 1024)))
 
 TASKS = {

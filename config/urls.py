@@ -10,6 +10,7 @@ urlpatterns = [
     path("agreements/", include("interlocal.agreements.urls", namespace="agreements")),
     path("eligibility/", include("interlocal.eligibility.urls", namespace="eligibility")),
     path("reports/", include("interlocal.reporting.urls", namespace="reporting")),
+    path("fees/", include("interlocal.fees.urls", namespace="fees")),
     path("opendata/", include("interlocal.opendata.urls", namespace="opendata")),
     path("account/", include("interlocal.accounts.urls", namespace="accounts")),
     path("accounts/", include("allauth.urls")),

@@ -197,27 +197,37 @@ class Membership(models.Model):
 
 
 class ApiScope(models.TextChoices):
-    """What an API key lets its organization's systems do. Only writes have scopes: the
-    directory (agencies, suppliers) is public and read without a key."""
+    """What an API key lets its organization's systems do. The directory (agencies,
+    suppliers) is public and read without a key; what is not public has a scope: writes, and
+    the fee invoices (``fees:read``), which are a supplier's and the program office's business."""
 
     REGISTRATIONS_WRITE = "registrations:write", "Submit agency registrations"
     SOLICITATIONS_WRITE = "solicitations:write", "Draft and run solicitations"
     PROPOSALS_WRITE = "proposals:write", "Submit proposals to solicitations"
     SALESREPORTS_WRITE = "salesreports:write", "File quarterly sales reports and read their results"
+    FEES_READ = "fees:read", "Read fee invoices, their lines, payments and ledger postings"
 
 
 # Which scopes a key of each organization kind may carry. Enrolling agencies is for the program
 # office and the sponsors (a state association registering its members); a supplier may not,
 # since participation feeds its fee base. A lead agency (and the office assisting it) runs
-# solicitations; a supplier submits proposals. A key acts with its issuer's permissions, so a
+# solicitations; a supplier submits proposals. The program office and suppliers read fee
+# invoices (a supplier's key its own). A key acts with its issuer's permissions, so a
 # scope never lets a key do what its issuer could not do in the web UI.
 SCOPES_BY_KIND: dict[str, frozenset[str]] = {
     OrgKind.PROGRAM_OFFICE: frozenset(
-        {ApiScope.REGISTRATIONS_WRITE, ApiScope.SOLICITATIONS_WRITE, ApiScope.SALESREPORTS_WRITE}
+        {
+            ApiScope.REGISTRATIONS_WRITE,
+            ApiScope.SOLICITATIONS_WRITE,
+            ApiScope.SALESREPORTS_WRITE,
+            ApiScope.FEES_READ,
+        }
     ),
     OrgKind.SPONSOR: frozenset({ApiScope.REGISTRATIONS_WRITE}),
     OrgKind.AGENCY: frozenset({ApiScope.SOLICITATIONS_WRITE}),
-    OrgKind.SUPPLIER: frozenset({ApiScope.PROPOSALS_WRITE, ApiScope.SALESREPORTS_WRITE}),
+    OrgKind.SUPPLIER: frozenset(
+        {ApiScope.PROPOSALS_WRITE, ApiScope.SALESREPORTS_WRITE, ApiScope.FEES_READ}
+    ),
 }
 
 

@@ -188,24 +188,27 @@ def test_unknown_scope_message_lists_the_scopes_the_organization_may_choose(pers
 
 
 def test_the_written_scope_policy():
-    # the directory is public, so no read scope exists; enrolling agencies is for the program
-    # office and the sponsors; lead agencies (and the office) run solicitations; suppliers
-    # submit proposals and file sales reports (the office may file for a supplier)
+    # the directory is public, so its reads need no scope; enrolling agencies is for the
+    # program office and the sponsors; lead agencies (and the office) run solicitations;
+    # suppliers submit proposals and file sales reports (the office may file for a supplier);
+    # fee invoices are read by the office and by suppliers (their own)
     assert ApiScope.values == [
         "registrations:write",
         "solicitations:write",
         "proposals:write",
         "salesreports:write",
+        "fees:read",
     ]
     written = {
         OrgKind.PROGRAM_OFFICE: {
             "registrations:write",
             "solicitations:write",
             "salesreports:write",
+            "fees:read",
         },
         OrgKind.SPONSOR: {"registrations:write"},
         OrgKind.AGENCY: {"solicitations:write"},
-        OrgKind.SUPPLIER: {"proposals:write", "salesreports:write"},
+        OrgKind.SUPPLIER: {"proposals:write", "salesreports:write", "fees:read"},
     }
     assert written == SCOPES_BY_KIND
     assert set(SCOPES_BY_KIND) == set(OrgKind)
@@ -227,7 +230,8 @@ def test_agencies_and_suppliers_cannot_give_themselves_registrations_write(perso
     message = " ".join(excinfo.value.message_dict["scopes"])
     assert f"{org} cannot hold registrations:write" in message
     assert "program office and sponsor organizations only" in message
-    own = "proposals:write, salesreports:write" if role == "supplier_rep" else "solicitations:write"
+    supplier_scopes = "proposals:write, salesreports:write, fees:read"
+    own = supplier_scopes if role == "supplier_rep" else "solicitations:write"
     assert f"{org} may choose from: {own}." in message
     assert ApiKey.objects.count() == 0
     assert not AuditEvent.objects.filter(verb="apikey.issue").exists()

@@ -81,7 +81,10 @@ def test_a_sponsor_viewer_creates_a_key_and_sees_the_token_only_once(personas, c
     ("role", "offered"),
     [
         ("sponsor_viewer", ["registrations:write"]),
-        ("program_admin", ["registrations:write", "solicitations:write", "salesreports:write"]),
+        (
+            "program_admin",
+            ["registrations:write", "solicitations:write", "salesreports:write", "fees:read"],
+        ),
     ],
 )
 def test_the_page_offers_only_the_scopes_the_organization_may_hold(client_for, role, offered):
@@ -100,7 +103,7 @@ def test_the_page_offers_only_the_scopes_the_organization_may_hold(client_for, r
     [
         ("buyer", "solicitations:write"),
         ("lead_agency_officer", "solicitations:write"),
-        ("supplier_rep", "proposals:write salesreports:write"),
+        ("supplier_rep", "proposals:write salesreports:write fees:read"),
     ],
 )
 def test_agencies_and_suppliers_are_offered_their_own_scope(client_for, role, scope):

@@ -61,6 +61,9 @@ EXPECTED: dict[str, set[str]] = {
     "fees:view": {"program_admin", "auditor"},
     "fees:close_period": {"program_admin"},
     "fees:record_payment": {"program_admin"},
+    "fees:send_notice": {"program_admin"},
+    # the supplier portal: a representative's own invoices, payments and statement
+    "fees:view_own": {"supplier_rep"},
 }
 
 # Namespaces served by libraries with their own protection (login, MFA, admin, API).
@@ -208,7 +211,37 @@ def _reporting_objects(personas: dict[str, Any]) -> dict[str, Any]:
     customer = ReportCustomer.objects.create(
         report=report, name="Unknown Buyer", state="TX", key="unknown buyer", method="unmatched"
     )
-    return {"obligation": obligation, "sales_report": report, "report_customer": customer}
+    fee_invoice = _fee_invoice(report)
+    return {
+        "obligation": obligation,
+        "sales_report": report,
+        "report_customer": customer,
+        "fee_invoice": fee_invoice,
+        "fee_supplier": fee_invoice.supplier,
+    }
+
+
+def _fee_invoice(report: Any) -> Any:
+    """A fee invoice of the supplier persona, written directly ($0.00, no lines, no entry)."""
+    import datetime
+
+    from interlocal.fees.models import FeeInvoice
+
+    agreement = report.obligation.agreement
+    return FeeInvoice.objects.create(
+        number="FI-2026Q1-MATRIX",
+        report=report,
+        agreement=agreement,
+        supplier_id=agreement.supplier_id,
+        sales_period=report.obligation.period,
+        issued_on=datetime.date(2026, 5, 1),
+        due_on=datetime.date(2026, 5, 31),
+        line_count=0,
+        sales_cents=0,
+        base_cents=0,
+        fee_exact_cbp=0,
+        fee_cents=0,
+    )
 
 
 def _kwargs_for(
@@ -229,6 +262,12 @@ def _kwargs_for(
         "reporting:obligation": "obligation",
         "reporting:submit": "obligation",
         "reporting:decide": "report_customer",
+        "fees:invoice": "fee_invoice",
+        "fees:account_invoice": "fee_invoice",
+        "fees:notice": "fee_supplier",
+        "fees:send_notice": "fee_supplier",
+        "fees:statement": "fee_supplier",
+        "fees:statement_csv": "fee_supplier",
     }
     if name in pk:
         return {"pk": objects[pk[name]].pk}
@@ -344,6 +383,9 @@ API_EXPECTED: dict[tuple[str, str], str | None] = {
     ("get", "/api/v1/sales-reports/{report_id}/errors"): "salesreports:write",
     ("get", "/api/v1/sales-reports/dispersion"): "salesreports:write",
     ("get", "/api/v1/sales-reports/quality"): "salesreports:write",
+    ("get", "/api/v1/fees/invoices"): "fees:read",
+    ("get", "/api/v1/fees/invoices/{invoice_id}"): "fees:read",
+    ("get", "/api/v1/fees/invoices/{invoice_id}/lines"): "fees:read",
 }
 
 
@@ -404,6 +446,9 @@ API_OWNERS = {
     "/sales-reports/{report_id}/errors": "supplier_rep",
     "/sales-reports/dispersion": "supplier_rep",
     "/sales-reports/quality": "supplier_rep",
+    "/fees/invoices": "supplier_rep",
+    "/fees/invoices/{invoice_id}": "supplier_rep",
+    "/fees/invoices/{invoice_id}/lines": "supplier_rep",
 }
 
 
@@ -423,6 +468,7 @@ def _api_call(client, method: str, path: str, world: dict[str, Any], **headers: 
         .replace("{agreement_id}", str(world["agreement"].pk))
         .replace("{ocid}", world["ocid"])
         .replace("{report_id}", str(world["sales_report"].pk))
+        .replace("{invoice_id}", str(world["fee_invoice"].pk))
     )
     if path.endswith("/eligibility"):
         url += f"?agency={world['agency'].pk}"  # the verdict is for one agency
@@ -476,16 +522,21 @@ def test_every_api_operation_for_every_role(role: str, client_for, api_world) ->
 # agencies is for the program office and the sponsors, never a supplier (participation feeds
 # its fee base); agencies and suppliers get scopes with their own features.
 API_SCOPES_BY_KIND: dict[str, set[str]] = {
-    "program_office": {"registrations:write", "solicitations:write", "salesreports:write"},
+    "program_office": {
+        "registrations:write",
+        "solicitations:write",
+        "salesreports:write",
+        "fees:read",
+    },
     "sponsor": {"registrations:write"},
     "agency": {"solicitations:write"},
-    "supplier": {"proposals:write", "salesreports:write"},
+    "supplier": {"proposals:write", "salesreports:write", "fees:read"},
 }
 
 
 def test_every_scope_gates_an_api_write_and_every_write_has_a_scope() -> None:
     # A scope that gates nothing (the directory reads are public) would be a promise the API
-    # does not keep.
+    # does not keep. (fees:read gates the fee invoices, which are not public.)
     from interlocal.accounts.models import ApiScope
 
     writes = {scope for scope in API_EXPECTED.values() if scope is not None}

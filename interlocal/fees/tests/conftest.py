@@ -7,6 +7,7 @@ from interlocal.fees.tests.distributing import (  # noqa: F401  (fixtures)
     second,
     sponsors,
 )
+from interlocal.fees.tests.worlds import billed  # noqa: F401  (fixture of the pages and API)
 from interlocal.reporting.tests.conftest import (  # noqa: F401  (fixtures)
     agencies,
     agreement,

@@ -1,0 +1,261 @@
+"""``/api/v1/fees/invoices``: fee invoices with what was paid on them, the ledger postings
+behind them and their lines. Every call needs an organization key with the scope
+``fees:read``; a supplier's key reads its own supplier's invoices, the program office's every
+one. Money is a decimal string of dollars (``"1234.56"``); an exact fee is a decimal string to
+the millionth of a dollar (``"0.015000"``: cent-basis-points, exactly)."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import Field
+
+from interlocal.accounts.models import ApiScope
+from interlocal.core.api import ErrorOut, LazyRows, acting_user
+from interlocal.core.api_auth import ApiKeyAuth
+from interlocal.core.money import from_cents
+from interlocal.fees import queries
+from interlocal.fees.models import FeeInvoice, FeeLine
+
+router = Router(tags=["fees"])
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+_MILLIONTH = Decimal("0.000001")
+
+
+def money(cents: int) -> str:
+    return str(from_cents(int(cents)))
+
+
+def exact(cbp: int) -> str:
+    """Cent-basis-points as dollars, exactly: 15000 -> '0.015000'."""
+    return str((Decimal(int(cbp)) / 1_000_000).quantize(_MILLIONTH))
+
+
+class InvoiceFilters(Schema):
+    supplier: int | None = Field(None, description="The supplier's id")
+    period: str = Field("", description="The sales quarter, as 2026Q3")
+    status: str = Field("", description=f"One of: {', '.join(queries.STATUSES)}")
+
+
+class InvoiceOut(Schema):
+    id: int
+    number: str
+    supplier_id: int
+    supplier: str
+    agreement: str
+    sales_period: str
+    report_id: int
+    issued_on: datetime.date
+    due_on: datetime.date
+    status: str = Field(description="open, overdue, paid or reversed")
+    lines: int
+    sales: str
+    fee_base: str
+    fee_exact: str = Field(description="The sum of the lines' exact fees, in dollars")
+    fee: str = Field(description="The exact fee rounded once, half up, to the cent")
+    state_add_ons: str = Field(description="The part of the fee that is state add-ons")
+    paid: str = Field(description="Payments and credits applied (net of any given back)")
+    outstanding: str
+    replaced_by: str | None = Field(description="The number of the invoice that replaced it")
+    url: str
+
+
+class AllocationOut(Schema):
+    booked_on: datetime.date
+    source: str = Field(description="payment, credit (the supplier's credit) or refund")
+    payment_id: int | None
+    payment_reference: str | None
+    received_on: datetime.date | None
+    amount: str = Field(description="Negative when what was paid went back to the credit")
+    entry_id: int
+
+
+class PostingOut(Schema):
+    debit: str = Field(description="The account debited (its code)")
+    credit: str = Field(description="The account credited (its code)")
+    amount: str
+
+
+class EntryOut(Schema):
+    id: int
+    kind: str
+    booked_on: datetime.date
+    period: str
+    memo: str
+    role: str = Field(description="What the entry is to this invoice")
+    postings: list[PostingOut]
+
+
+class InvoiceDetailOut(InvoiceOut):
+    replaces: str | None = Field(description="The number of the invoice it replaced")
+    reversal_entry_id: int | None
+    allocations: list[AllocationOut]
+    entries: list[EntryOut]
+    lines_url: str
+
+
+class FeeLineOut(Schema):
+    sales_line_id: int
+    line: int = Field(description="The line's row in the supplier's file")
+    agency_id: int | None
+    agency: str
+    state: str
+    invoice_date: datetime.date
+    invoice_number: str
+    fee_base: str
+    rate_bps: int = Field(description="The rate applied, the state add-on included")
+    add_on_bps: int
+    fee_exact: str = Field(description="fee_base x rate_bps, exactly, in dollars")
+    schedule_id: int | None = Field(description="Null: no schedule was in effect (the default)")
+
+
+def _invoice(i: Any) -> dict[str, Any]:
+    return {
+        "id": i.pk,
+        "number": i.number,
+        "supplier_id": i.supplier_id,
+        "supplier": str(i.supplier),
+        "agreement": i.agreement.number,
+        "sales_period": i.sales_period,
+        "report_id": i.report_id,
+        "issued_on": i.issued_on,
+        "due_on": i.due_on,
+        "status": i.status,
+        "lines": i.line_count,
+        "sales": money(i.sales_cents),
+        "fee_base": money(i.base_cents),
+        "fee_exact": exact(i.fee_exact_cbp),
+        "fee": money(i.fee_cents),
+        "state_add_ons": money(i.add_on_cents),
+        "paid": money(i.paid_cents),
+        "outstanding": money(i.outstanding_cents),
+        "replaced_by": i.replaced_by.number if i.replaced_by_id else None,
+        "url": f"/api/v1/fees/invoices/{i.pk}",
+    }
+
+
+def _listed(actor: Any, filters: InvoiceFilters) -> Any:
+    today = timezone.localdate()
+    try:
+        listed = queries.filter_invoices(
+            queries.invoices(actor),
+            today,
+            supplier=filters.supplier,
+            period=filters.period.strip(),
+            status=filters.status.strip(),
+        )
+    except ValueError as exc:
+        raise HttpError(422, str(exc)) from None
+    return listed.select_related("supplier", "agreement", "replaced_by")
+
+
+@router.get(
+    "/fees/invoices",
+    auth=ApiKeyAuth(),
+    response={200: list[InvoiceOut], **ERRORS},
+    summary="Fee invoices (scope fees:read)",
+    description="Latest issued first. Filters: `supplier` (id), `period` (the sales quarter, "
+    f"2026Q3), `status` ({', '.join(queries.STATUSES)}; `open` includes the overdue). A "
+    "supplier's key lists its own supplier's invoices only.",
+)
+@paginate(PageNumberPagination, page_size=100)
+def list_invoices(request: HttpRequest, filters: Query[InvoiceFilters]) -> Any:
+    actor = acting_user(request, ApiScope.FEES_READ)
+    return LazyRows(_listed(actor, filters), _invoice)
+
+
+def _readable(request: HttpRequest, invoice_id: int) -> Any:
+    actor = acting_user(request, ApiScope.FEES_READ)
+    found = queries.invoice_of(queries.invoices(actor), invoice_id, timezone.localdate())
+    if found is None:
+        raise HttpError(404, f"no fee invoice {invoice_id} is yours to read")
+    return found
+
+
+def _allocation(a: Any) -> dict[str, Any]:
+    source = "payment" if a.payment_id else ("refund" if a.amount_cents < 0 else "credit")
+    return {
+        "booked_on": a.entry.booked_on,
+        "source": source,
+        "payment_id": a.payment_id,
+        "payment_reference": a.payment.reference if a.payment_id else None,
+        "received_on": a.payment.received_on if a.payment_id else None,
+        "amount": money(a.amount_cents),
+        "entry_id": a.entry_id,
+    }
+
+
+@router.get(
+    "/fees/invoices/{invoice_id}",
+    auth=ApiKeyAuth(),
+    response={200: InvoiceDetailOut, **ERRORS},
+    summary="One fee invoice, its payments and its ledger entries (scope fees:read)",
+    description="The invoice, the payments and credits applied to it, and every journal entry "
+    "that touches it (its issue, its reversal, the payments) with their postings. Its lines "
+    "are at `lines_url`, paginated.",
+)
+def get_invoice(request: HttpRequest, invoice_id: int) -> Any:
+    invoice = _readable(request, invoice_id)
+    allocations = queries.allocations_of(invoice)
+    replaced = queries.replaces(invoice)
+    return _invoice(invoice) | {
+        "replaces": replaced.number if replaced else None,
+        "reversal_entry_id": invoice.reversal_id,
+        "allocations": [_allocation(a) for a in allocations],
+        "entries": [
+            {
+                "id": t.entry.pk,
+                "kind": t.entry.kind,
+                "booked_on": t.entry.booked_on,
+                "period": t.entry.period,
+                "memo": t.entry.memo,
+                "role": t.role,
+                "postings": [
+                    {
+                        "debit": p.debit.code,
+                        "credit": p.credit.code,
+                        "amount": money(p.amount_cents),
+                    }
+                    for p in t.postings
+                ],
+            }
+            for t in queries.entries_of(invoice, allocations)
+        ],
+        "lines_url": f"/api/v1/fees/invoices/{invoice.pk}/lines",
+    }
+
+
+def _line(f: FeeLine) -> dict[str, Any]:
+    sale = f.line
+    agency = sale.agency
+    return {
+        "sales_line_id": sale.pk,
+        "line": sale.line,
+        "agency_id": sale.agency_id,
+        "agency": agency.name if agency else "",
+        "state": agency.state.postal if agency and agency.state_id else "",
+        "invoice_date": sale.invoice_date,
+        "invoice_number": sale.invoice_number,
+        "fee_base": money(f.base_cents),
+        "rate_bps": f.rate_bps,
+        "add_on_bps": f.add_on_bps,
+        "fee_exact": exact(f.fee_cbp),
+        "schedule_id": f.schedule_id,
+    }
+
+
+@router.get(
+    "/fees/invoices/{invoice_id}/lines",
+    auth=ApiKeyAuth(),
+    response={200: list[FeeLineOut], **ERRORS},
+    summary="An invoice's fee lines, in the order of the supplier's file (scope fees:read)",
+)
+@paginate(PageNumberPagination, page_size=500)
+def invoice_lines(request: HttpRequest, invoice_id: int) -> Any:
+    invoice: FeeInvoice = _readable(request, invoice_id)
+    return LazyRows(queries.lines_of(invoice), _line)
