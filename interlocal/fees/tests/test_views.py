@@ -11,10 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from interlocal.core.models import AuditEvent
-from interlocal.fees import queries, views
+from interlocal.fees import queries
 from interlocal.fees.models import Allocation, Payment, Posting
 from interlocal.fees.services import ledger, notices, payments
 from interlocal.fees.tests.worlds import TODAY, invoice_of
+from interlocal.fees.views import ledger as ledger_views
 from interlocal.reporting.tests.conftest import AGREEMENT
 from interlocal.reporting.tests.conftest import line as sale
 
@@ -133,7 +134,7 @@ def test_an_invoice_traces_each_cent_from_its_lines_to_its_postings(
 
 
 def test_the_fee_lines_are_paginated(client, office, billed, monkeypatch) -> None:
-    monkeypatch.setattr(views, "LINES_PER_PAGE", 1)
+    monkeypatch.setattr(ledger_views, "LINES_PER_PAGE", 1)
     client.force_login(office)
     url = reverse("fees:invoice", args=[billed["q2"].pk])
     first, second = body_of(client.get(url)), body_of(client.get(url, {"page": 2}))
