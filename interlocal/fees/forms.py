@@ -1,6 +1,8 @@
-"""Forms of the fee pages: recording a payment by hand."""
+"""Forms of the fee pages: recording a payment by hand; program costs, distribution policies
+and runs."""
 
 import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -8,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interlocal.core.money import CENT, MoneyError, parse_amount, to_cents
+from interlocal.core.periods import Quarter
 from interlocal.fees.models import FeeInvoice, Payment
 from interlocal.registry.models import Supplier
 
@@ -96,3 +99,131 @@ class PaymentForm(forms.Form):
                 "invoice (FI-2026Q3-0000123)"
             )
         return [found[n] for n in numbers]
+
+
+# --------------------------------------------------------------------------- distribution
+
+
+def parse_percent(text: str) -> int:
+    """'35', '35.5' or '35.25%' as basis points (3,500, 3,550, 3,525); refused beyond two
+    decimals, below 0 or above 100."""
+    cleaned = str(text).strip().rstrip("%").strip()
+    try:
+        value = Decimal(cleaned or "0")
+    except InvalidOperation:
+        raise forms.ValidationError(f"'{text}' is not a percentage; write e.g. 35 or 2.5") from None
+    bps = value * 100
+    if not value.is_finite() or bps != bps.to_integral_value():
+        raise forms.ValidationError("a share is a percentage with at most two decimals")
+    if not 0 <= value <= 100:
+        raise forms.ValidationError("a share is between 0% and 100%")
+    return int(bps)
+
+
+class PercentField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 10)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "class": "usa-input usa-input--small"})
+
+    def clean(self, value: Any) -> int:
+        return parse_percent(super().clean(value))
+
+
+class CostForm(forms.Form):
+    """An approved program cost of a quarter (negative: an adjustment)."""
+
+    period = forms.CharField(
+        label="Quarter", max_length=6, help_text="The quarter the cost belongs to, e.g. 2026Q3."
+    )
+    category = forms.CharField(max_length=80, help_text="Staff, systems, audit, outreach…")
+    description = forms.CharField(max_length=300)
+    amount = forms.CharField(
+        label="Amount (USD)",
+        max_length=30,
+        help_text="As approved, e.g. 125,000.00; negative to adjust a cost recorded before.",
+    )
+    approval = forms.CharField(
+        max_length=200, help_text="The board resolution or minutes that approved it."
+    )
+
+    def clean_period(self) -> str:
+        try:
+            return str(Quarter.parse(self.cleaned_data["period"]))
+        except ValueError:
+            raise forms.ValidationError("write the quarter as 2026Q3") from None
+
+    def clean_amount(self) -> int:
+        try:
+            amount = parse_amount(self.cleaned_data["amount"])
+        except MoneyError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        if amount != amount.quantize(CENT):
+            raise forms.ValidationError(f"{amount} has fractions of a cent")
+        return to_cents(amount)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        max_length=300, help_text="Why the prepared run is withdrawn (kept in the audit trail)."
+    )
+
+
+class PolicyForm(forms.Form):
+    """A distribution policy: the administration cap, the Foundation's share, and for each
+    sponsor a fixed share of the sponsors' pool and whether it shares the rest by its
+    constituency's purchases. Percentages; the service checks that they can all be paid."""
+
+    name = forms.CharField(max_length=200, help_text="e.g. Sponsor agreement 2027")
+    effective_from = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    administration_cap = PercentField(
+        label="Administration cap (% of collections)",
+        help_text="Approved program costs are funded up to this share.",
+    )
+    foundation = PercentField(label="Foundation (% of collections)")
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Who adopted it and where it is recorded.",
+    )
+
+    def __init__(self, *args: Any, sponsors: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sponsors = list(sponsors)
+        for sponsor in self.sponsors:
+            self.fields[f"fixed_{sponsor.pk}"] = PercentField(
+                label=f"{sponsor.acronym}: fixed share of the sponsors' pool (%)",
+                required=False,
+                initial="0",
+            )
+            self.fields[f"weighted_{sponsor.pk}"] = forms.BooleanField(
+                label=f"{sponsor.acronym} shares the rest by its constituency's purchases",
+                required=False,
+            )
+
+    def sponsor_rows(self) -> list[tuple[Any, Any, Any]]:
+        return [(s, self[f"fixed_{s.pk}"], self[f"weighted_{s.pk}"]) for s in self.sponsors]
+
+    def main_fields(self) -> list[Any]:
+        return [
+            self[n] for n in ("name", "effective_from", "administration_cap", "foundation", "note")
+        ]
+
+    def shares(self) -> list[Any]:
+        from interlocal.fees.services.distribution import ShareSpec
+
+        out = []
+        for sponsor in self.sponsors:
+            fixed = self.cleaned_data.get(f"fixed_{sponsor.pk}") or 0
+            weighted = bool(self.cleaned_data.get(f"weighted_{sponsor.pk}"))
+            if fixed or weighted:
+                out.append(ShareSpec(sponsor, fixed_bps=fixed, weighted=weighted))
+        return out
+
+
+class EndPolicyForm(forms.Form):
+    last_day = forms.DateField(
+        label="Last day in effect",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="A new policy can start the day after.",
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interlocal.fees.views import ledger
+from interlocal.fees.views import distribution, ledger
 
 app_name = "fees"
 urlpatterns = [
@@ -15,6 +15,18 @@ urlpatterns = [
     path("notices/<int:pk>/send/", ledger.send_notice, name="send_notice"),
     path("suppliers/<int:pk>/statement/", ledger.statement, name="statement"),
     path("suppliers/<int:pk>/statement.csv", ledger.statement_csv, name="statement_csv"),
+    # distribution: runs, approved costs, policies
+    path("distribution/", distribution.index, name="distribution"),
+    path("distribution/<str:period>/", distribution.period, name="distribution_period"),
+    path("distribution/<str:period>/prepare/", distribution.prepare, name="distribution_prepare"),
+    path("distribution/<str:period>/approve/", distribution.approve, name="distribution_approve"),
+    path(
+        "distribution/<str:period>/withdraw/", distribution.withdraw, name="distribution_withdraw"
+    ),
+    path("costs/", distribution.costs, name="costs"),
+    path("policies/", distribution.policies, name="policies"),
+    path("policies/new/", distribution.new_policy, name="new_policy"),
+    path("policies/<int:pk>/end/", distribution.end_policy, name="end_policy"),
     # the supplier portal
     path("account/", ledger.account, name="account"),
     path("account/invoices/<int:pk>/", ledger.account_invoice, name="account_invoice"),

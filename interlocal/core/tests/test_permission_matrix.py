@@ -64,6 +64,11 @@ EXPECTED: dict[str, set[str]] = {
     "fees:send_notice": {"program_admin"},
     # the supplier portal: a representative's own invoices, payments and statement
     "fees:view_own": {"supplier_rep"},
+    # distribution: prepared by one program administrator, approved by another
+    "fees:manage_policy": {"program_admin"},
+    "fees:record_cost": {"program_admin"},
+    "fees:prepare_distribution": {"program_admin"},
+    "fees:approve_distribution": {"program_admin"},
 }
 
 # Namespaces served by libraries with their own protection (login, MFA, admin, API).
@@ -272,6 +277,10 @@ def _kwargs_for(
     if name in pk:
         return {"pk": objects[pk[name]].pk}
     namespace = name.split(":")[0]
+    if keys == {"period"}:
+        return {"period": "2026Q1"}
+    if name == "fees:end_policy":
+        return {"pk": 1}
     if keys == {"rule_id"}:
         return {"rule_id": "TX-GOV-791"}
     if keys == {"rule_id", "version"}:

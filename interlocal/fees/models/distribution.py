@@ -197,6 +197,10 @@ class DistributionShare(models.Model):
         return f"{self.label}: {self.amount_cents}¢"
 
     @property
+    def account_code(self) -> str:
+        return self.account.code
+
+    @property
     def label(self) -> str:
         """The recipient as statements name it: the sponsor's acronym, or the recipient."""
         return self.sponsor.acronym if self.sponsor is not None else self.get_recipient_display()

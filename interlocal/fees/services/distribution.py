@@ -406,6 +406,10 @@ class PlannedShare:
     basis: str
     sponsor: Sponsor | None = None
 
+    @property
+    def label(self) -> str:
+        return self.name
+
 
 @dataclass
 class Plan:

@@ -37,3 +37,19 @@ def may(user: Any, permission: str) -> bool:
     """``user|may:"fees:record_payment"``: rules' own test, as the views ask it (Django's
     ``has_perm`` would let a superuser past every rule)."""
     return bool(rules.has_perm(permission, user))
+
+
+@register.filter
+def percent(value: int | None) -> str:
+    """Basis points as a percentage: 3500 -> '35.00%'."""
+    from interlocal.fees.services.distribution import percent as as_percent
+
+    return "" if value is None else as_percent(int(value))
+
+
+@register.filter
+def words(value: Any) -> str:
+    """A code in words: 'school_district' -> 'school district'; a list is joined by commas."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v).replace("_", " ") for v in value)
+    return str(value).replace("_", " ")
