@@ -7,7 +7,8 @@ same run or, for ``make demo``, in a second one beside the web server (``seed_de
 later``, then ``--history only``). The history (``plan`` → ``bulk``) is written directly, a
 quarter per transaction, and recorded by one audit event when complete; the last quarter's
 filings (``recent``) go through the real services, so they are processed, matched and audited
-like real ones.
+like real ones. Each history quarter's reports are invoiced and paid in the quarter's own
+transaction (``fees.demo``), the last quarter's filings through the acceptance service.
 """
 
 import datetime
@@ -27,6 +28,7 @@ from interlocal.agreements.models import Agreement, PriceFile, PriceItem
 from interlocal.core import audit
 from interlocal.core.models import AuditEvent
 from interlocal.core.periods import Quarter
+from interlocal.fees import demo as fees_demo
 from interlocal.registry.models import AdvisoryBoardMember, Agency, Supplier
 from interlocal.reporting.demo import bulk
 from interlocal.reporting.demo.plan import AgreementFacts, ReportPlan, plan_sales
@@ -95,6 +97,15 @@ def seed_sales(
     for plan in plans:
         if not recent.handles(plan):
             by_quarter.setdefault(plan.quarter, []).append(plan)
+    persona = Supplier.objects.filter(
+        organization__memberships__user__email=personas.get("supplier_rep", "")
+    ).first()
+    payers = fees_demo.Payers.choose(
+        seed,
+        [p for quarter in by_quarter.values() for p in quarter],
+        today,
+        persona.pk if persona else None,
+    )
     written = set(
         SalesReport.objects.filter(note=DEMO_NOTE).values_list("obligation__period", flat=True)
     )
@@ -104,7 +115,7 @@ def seed_sales(
             if str(quarter) in written:
                 continue
             with transaction.atomic():
-                lines = _write_history(by_quarter[quarter], buyers, personas)
+                lines = _write_history(by_quarter[quarter], buyers, personas, payers)
             if progress is not None:
                 progress(quarter, lines)
     finally:
@@ -112,7 +123,10 @@ def seed_sales(
     with transaction.atomic():
         open_obligations(today)
         recent_counts = file_recent(recent, buyers, personas)
-        counts = _counts(started) | {"recent": recent_counts}
+        counts = _counts(started) | {
+            "recent": recent_counts,
+            "fees": fees_demo.ledger_counts(today, payers),
+        }
         audit.record(
             actor=None,
             actor_label="operator: manage.py seed_demo",
@@ -265,9 +279,15 @@ def _at(day: datetime.date, hour: int) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=datetime.UTC)
 
 
-def _write_history(plans: list[ReportPlan], buyers: _Buyers, personas: dict[str, str]) -> int:
-    """One quarter's reports, accepted, with their obligations, customers and lines; returns
-    the lines written. Runs inside the caller's transaction."""
+def _write_history(
+    plans: list[ReportPlan],
+    buyers: _Buyers,
+    personas: dict[str, str],
+    payers: fees_demo.Payers,
+) -> int:
+    """One quarter's reports, accepted, with their obligations, customers and lines, their fee
+    invoices and the payments made on them; returns the lines written. Runs inside the caller's
+    transaction."""
     admin = User.objects.get(email=personas["program_admin"])
     agreements = {a.pk: a for a in Agreement.objects.filter(pk__in={p.agreement.id for p in plans})}
     periods = {p.period for p in plans}
@@ -338,6 +358,7 @@ def _write_history(plans: list[ReportPlan], buyers: _Buyers, personas: dict[str,
     written = [spec.report_id for spec in specs]
     bulk.totals_into_customers(written)
     _finish(reports, bulk.report_totals(written), bulk.match_counts(written), admin)
+    fees_demo.invoice_and_pay(reports, payers)
     return sum(r.line_count for r in reports)
 
 

@@ -1,5 +1,5 @@
-"""The demo's sales history is deterministic: the same seed writes the same lines, in one go or
-a quarter at a time beside the web server. (Apart from
+"""The demo's sales history is deterministic: the same seed writes the same lines, fee invoices
+and payments, in one go or a quarter at a time beside the web server. (Apart from
 ``test_demo_sales``, whose module-wide demo would stop a second seeding.)"""
 
 import io
@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Min, Sum
 
 from interlocal.accounts.models import User
+from interlocal.fees.models import Allocation, FeeInvoice, Payment, Posting
 from interlocal.registry.demo.seed import PERSONAS, seed_demo, seed_history
 from interlocal.reporting import demo
 from interlocal.reporting.models import ReportObligation, SalesLine, SalesReport
@@ -19,9 +20,22 @@ pytestmark = pytest.mark.django_db
 
 
 def fingerprint() -> dict[str, object]:
-    return SalesLine.objects.aggregate(
-        n=Count("id"), cents=Sum("extended_cents"), day=Max("invoice_date"), sku=Min("sku")
-    )
+    """The lines, and the fee ledger written with them (``fees.demo``)."""
+    return {
+        **SalesLine.objects.aggregate(
+            n=Count("id"), cents=Sum("extended_cents"), day=Max("invoice_date"), sku=Min("sku")
+        ),
+        **FeeInvoice.objects.aggregate(
+            invoices=Count("id"), fees=Sum("fee_exact_cbp"), issued=Max("issued_on")
+        ),
+        **Payment.objects.aggregate(
+            payments=Count("id"), paid=Sum("amount_cents"), last_paid=Max("received_on")
+        ),
+        "credits": Allocation.objects.filter(payment__isnull=True).aggregate(s=Sum("amount_cents"))[
+            "s"
+        ],
+        "postings": Posting.objects.aggregate(s=Sum("amount_cents"))["s"],
+    }
 
 
 def test_same_seed_same_sales(settings, tmp_path) -> None:
@@ -33,6 +47,7 @@ def test_same_seed_same_sales(settings, tmp_path) -> None:
     seed_demo("small", 11)
     assert fingerprint() == first
     assert first["n"] > 100_000
+    assert first["invoices"] > 300 and first["payments"] > 300 and first["credits"]
 
 
 def test_a_history_left_for_later_is_written_a_quarter_at_a_time_and_resumed(

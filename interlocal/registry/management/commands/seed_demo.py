@@ -97,3 +97,11 @@ def _say_history(out: Console, sales: dict[str, Any]) -> None:
         f"Sales history: {sales['reports']:,} quarterly reports, {sales['lines']:,} invoice "
         f"lines, {format_usd(int(sales['sales_cents']))} in sales"
     )
+    fees = sales.get("fees")
+    if fees:
+        out.print(
+            f"Fees: {fees['fee_invoices']:,} invoices, {format_usd(fees['fee_cents'])} billed; "
+            f"{fees['payments']:,} payments, {format_usd(fees['paid_cents'])} received; "
+            f"{format_usd(fees['outstanding_cents'])} outstanding, "
+            f"{format_usd(fees['past_due_31_cents'])} of it more than 30 days past due"
+        )
