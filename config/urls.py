@@ -11,6 +11,7 @@ urlpatterns = [
     path("eligibility/", include("interlocal.eligibility.urls", namespace="eligibility")),
     path("reports/", include("interlocal.reporting.urls", namespace="reporting")),
     path("fees/", include("interlocal.fees.urls", namespace="fees")),
+    path("transparency/", include("interlocal.fees.transparency_urls")),
     path("opendata/", include("interlocal.opendata.urls", namespace="opendata")),
     path("account/", include("interlocal.accounts.urls", namespace="accounts")),
     path("accounts/", include("allauth.urls")),

@@ -1,6 +1,8 @@
-"""View helpers shared by every app: the permission decorator and pagination."""
+"""View helpers shared by every app: the permission decorator, pagination, CSV downloads."""
 
-from collections.abc import Callable
+import csv
+import io
+from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
 from typing import Any
 
@@ -79,4 +81,13 @@ def page_or_fragment(
     """The whole page, or just the results fragment for an htmx request (cached apart)."""
     response = render(request, fragment if is_htmx(request) else page, context)
     patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def csv_response(rows: Iterable[Sequence[Any]], filename: str) -> HttpResponse:
+    """A CSV download of ``rows`` (CRLF line ends, UTF-8), named ``filename``."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -2,13 +2,19 @@
 behind them and their lines. Every call needs an organization key with the scope
 ``fees:read``; a supplier's key reads its own supplier's invoices, the program office's every
 one. Money is a decimal string of dollars (``"1234.56"``); an exact fee is a decimal string to
-the millionth of a dollar (``"0.015000"``: cent-basis-points, exactly)."""
+the millionth of a dollar (``"0.015000"``: cent-basis-points, exactly).
+
+``/api/v1/transparency/{year}`` and ``/api/v1/fees/statements/{recipient}`` are public, as the
+transparency pages are (decision 0018): a year's figures and a recipient's distribution
+statement, money in the same decimal strings."""
 
 import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
@@ -19,8 +25,10 @@ from interlocal.accounts.models import ApiScope
 from interlocal.core.api import ErrorOut, LazyRows, acting_user
 from interlocal.core.api_auth import ApiKeyAuth
 from interlocal.core.money import from_cents
-from interlocal.fees import queries
+from interlocal.core.periods import Quarter
+from interlocal.fees import queries, transparency
 from interlocal.fees.models import FeeInvoice, FeeLine
+from interlocal.fees.services import distribution
 
 router = Router(tags=["fees"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -259,3 +267,176 @@ def _line(f: FeeLine) -> dict[str, Any]:
 def invoice_lines(request: HttpRequest, invoice_id: int) -> Any:
     invoice: FeeInvoice = _readable(request, invoice_id)
     return LazyRows(queries.lines_of(invoice), _line)
+
+
+# --------------------------------------------------------------------------- transparency
+
+
+class FiguresOut(Schema):
+    period: str = Field(description="A quarter (2026Q3) or a year (2026)")
+    sales: str = Field(description="Sales reported for the period (its accepted reports)")
+    fees_on_sales: str = Field(description="The standing invoices of those sales")
+    effective_rate_bps: int | None = Field(description="fees_on_sales per sales dollar")
+    billed: str = Field(description="Invoices issued less invoices reversed in the period")
+    state_add_ons_billed: str
+    collected: str = Field(description="Administrative fees applied to invoices in the period")
+    state_add_ons_collected: str = Field(description="Collected first; never distributed")
+    program_costs: str = Field(description="The approved program costs of the period")
+    unfunded_costs: str = Field(description="Approved costs the administration cap left unpaid")
+    distributed: dict[str, str] = Field(description="The posted runs' shares, by recipient")
+    distributed_total: str
+    receivables: str = Field(description="Fees billed and not yet paid, at the end")
+    undistributed: str = Field(description="Fees collected and not yet distributed, at the end")
+
+
+class RecipientOut(Schema):
+    slug: str
+    label: str
+    statement_url: str = Field(description="The recipient's statement of the year's last quarter")
+
+
+class TransparencyYearOut(Schema):
+    year: int
+    through: str = Field(description="The year's last quarter shown (the last one ended)")
+    totals: FiguresOut = Field(description="The quarters summed; balances at the last")
+    quarters: list[FiguresOut]
+    recipients: list[RecipientOut]
+    policy: str = Field(description="The distribution policy in effect at the end of `through`")
+    method: list[str] = Field(description="That policy in words")
+    url: str
+
+
+class StatementLineOut(Schema):
+    period: str
+    run: int = Field(description="The distribution run")
+    amount: str
+    basis: str = Field(description="How the amount was reached, in words")
+    approved_on: datetime.date | None
+
+
+class StatementOut(Schema):
+    recipient: str
+    slug: str
+    period: str
+    distributed: StatementLineOut | None = Field(description="Null: nothing for the quarter")
+    year_to_date: list[StatementLineOut]
+    year_to_date_total: str
+    since_start_total: str = Field(description="Everything distributed through the quarter")
+    policy: str
+    method: list[str]
+    url: str
+    csv_url: str
+    pdf_url: str
+
+
+def _figures(f: transparency.Figures) -> dict[str, Any]:
+    return {
+        "period": f.label,
+        "sales": money(f.sales),
+        "fees_on_sales": money(f.fees_on_sales),
+        "effective_rate_bps": f.effective_rate_bps,
+        "billed": money(f.billed),
+        "state_add_ons_billed": money(f.add_ons_billed),
+        "collected": money(f.collected),
+        "state_add_ons_collected": money(f.add_ons_collected),
+        "program_costs": money(f.costs),
+        "unfunded_costs": money(f.unfunded_costs),
+        "distributed": {who: money(cents) for who, cents in f.distributed.items()},
+        "distributed_total": money(f.distributed_total),
+        "receivables": money(f.receivables),
+        "undistributed": money(f.undistributed),
+    }
+
+
+@router.get(
+    "/transparency/{year}",
+    response={200: TransparencyYearOut, 404: ErrorOut},
+    tags=["transparency"],
+    summary="A year's fee figures, quarter by quarter (public)",
+    description="What the page `/transparency/{year}/` shows: the year's totals and its ended "
+    "quarters (sales, fees on them, billed, collected, approved costs, distributions by "
+    "recipient, receivables and undistributed at the end), the recipients, and the distribution "
+    "policy in effect at the end of the last quarter, in words. A year without figures is a 404.",
+)
+def transparency_year(request: HttpRequest, year: int) -> Any:
+    totals, quarters = transparency.year(year)
+    if totals is None:
+        raise HttpError(
+            404,
+            f"no fee figures for {year}: they run from the program's first fee activity to the "
+            f"last quarter ended ({transparency.last_ended_quarter()})",
+        )
+    through = quarters[-1].label
+    try:
+        policy = distribution.policy_in_effect(Quarter.parse(through).last_day)
+        policy_name, method = policy.name, distribution.method_text(policy)
+    except ValidationError:
+        policy_name, method = "no distribution policy in effect", []
+    return {
+        "year": year,
+        "through": through,
+        "totals": _figures(totals),
+        "quarters": [_figures(q) for q in quarters],
+        "recipients": [
+            {
+                "slug": slug,
+                "label": label,
+                "statement_url": f"/api/v1/fees/statements/{slug}?period={through}",
+            }
+            for slug, label in transparency.recipients()
+        ],
+        "policy": policy_name,
+        "method": method,
+        "url": reverse("transparency:year", args=[year]),
+    }
+
+
+def _statement_line(x: transparency.StatementLine) -> dict[str, Any]:
+    return {
+        "period": x.period,
+        "run": x.run,
+        "amount": money(x.amount_cents),
+        "basis": x.basis,
+        "approved_on": x.approved_on,
+    }
+
+
+@router.get(
+    "/fees/statements/{recipient}",
+    response={200: StatementOut, 404: ErrorOut, 422: ErrorOut},
+    tags=["transparency"],
+    summary="A recipient's distribution statement (public)",
+    description="`recipient` is `administration`, `foundation` or a sponsor's acronym in lower "
+    "case (`naco`); `period` an ended quarter (2026Q3; the last one ended by default). What the "
+    "recipient received for the quarter and on what basis, its year to date, its total since "
+    "the start, and the policy in words. An unknown recipient is a 404; a malformed or "
+    "unfinished quarter a 422.",
+)
+def recipient_statement(request: HttpRequest, recipient: str, period: str = "") -> Any:
+    try:
+        quarter = (
+            transparency.ended_quarter(period.strip())
+            if period.strip()
+            else transparency.last_ended_quarter()
+        )
+    except ValueError as exc:
+        raise HttpError(422, str(exc)) from None
+    try:
+        found = transparency.statement(recipient.lower(), str(quarter))
+    except transparency.UnknownRecipient as exc:
+        raise HttpError(404, str(exc)) from None
+    args = [found.slug, found.period]
+    return {
+        "recipient": found.recipient,
+        "slug": found.slug,
+        "period": found.period,
+        "distributed": _statement_line(found.line) if found.line else None,
+        "year_to_date": [_statement_line(x) for x in found.year_to_date],
+        "year_to_date_total": money(found.year_to_date_cents),
+        "since_start_total": money(found.since_start_cents),
+        "policy": found.policy,
+        "method": found.method,
+        "url": reverse("transparency:statement", args=args),
+        "csv_url": reverse("transparency:statement_csv", args=args),
+        "pdf_url": reverse("transparency:statement_pdf", args=args),
+    }

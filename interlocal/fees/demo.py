@@ -1,5 +1,5 @@
-"""The demo's fee ledger: every report of the sales history invoiced as it is written, and paid
-the way suppliers pay.
+"""The demo's fee ledger: every report of the sales history invoiced as it is written, paid
+the way suppliers pay, and every quarter's collections distributed.
 
 ``reporting.demo`` calls :func:`invoice_and_pay` in each history quarter's own transaction,
 after the quarter's reports are accepted (``_finish``), so a quarter's invoices and payments are
@@ -37,6 +37,15 @@ its agreement number and quarter. Counting quarters back from the last one ended
   not habitually late, because as the largest seller its open invoices of the last weeks alone
   would put it at the top of the aging.
 
+Each history quarter's collections are then distributed in the same transaction
+(:func:`distribute`): its approved program costs recorded (a floor of $150,000, or 28% of what
+it collected, by category), the run prepared by the program administrator persona and approved
+by the treasurer (``registry.demo.seed.TREASURER``), under the founding sponsors' agreement
+(fixed shares) until 2015 and a constituency-weighted one from 2016 (``POLICIES``). The
+quarter's payments all come from earlier quarters' reports, so they are all written by then. The
+last quarter ended is prepared and left waiting for the treasurer's approval, as a program office
+would find it in the first weeks of a quarter.
+
 A payment is only recorded on a day that has come: invoices of the last weeks stay open, not yet
 due, and so does whatever a late payer has not sent yet. Invoices are issued within a few weeks
 of each quarter's end, so which aging buckets the unpaid ones fill depends on the day: early in
@@ -57,10 +66,12 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from interlocal.agreements.models import Agreement
+from interlocal.core.money import allocate
 from interlocal.core.periods import Quarter
-from interlocal.fees.models import FeeInvoice, Payment
-from interlocal.fees.services import assess, payments
-from interlocal.registry.models import Supplier
+from interlocal.fees.models import DistributionPolicy, FeeInvoice, Payment
+from interlocal.fees.services import assess, distribution, payments
+from interlocal.fees.services.distribution import ShareSpec
+from interlocal.registry.models import Sponsor, Supplier
 from interlocal.reporting.models import ReportStatus
 
 if TYPE_CHECKING:  # reporting.demo imports this module
@@ -286,3 +297,119 @@ def ledger_counts(today: datetime.date, payers: Payers) -> dict[str, Any]:
         "past_due_31_cents": sum(row[bucket] for row in aging for bucket in late),
         "payers": payers.cast(),
     }
+
+
+# --------------------------------------------------------------------------- distribution
+
+#: The demo's policies: the founding sponsors' agreement (fixed shares), then from 2016 one
+#: that weights most of the sponsors' balance by their constituencies' purchases.
+POLICIES = (
+    (
+        "Founding sponsor agreement",
+        datetime.date(1996, 1, 1),
+        datetime.date(2015, 12, 31),
+        3500,
+        500,
+        {
+            "NACo": (4000, False),
+            "NLC": (1500, False),
+            "USCM": (1500, False),
+            "ASBO": (1500, False),
+            "NGA": (500, False),
+            "NIGP": (1000, False),
+        },
+        "Adopted by the Foundation's board with the founding sponsors, 1996.",
+    ),
+    (
+        "Sponsor agreement 2016",
+        datetime.date(2016, 1, 1),
+        None,
+        3000,
+        500,
+        {
+            "NIGP": (1000, False),
+            "CSAC": (250, False),
+            "LCC": (250, False),
+            "NACo": (0, True),
+            "NLC": (0, True),
+            "USCM": (0, True),
+            "ASBO": (0, True),
+            "NGA": (0, True),
+        },
+        "Adopted by the Foundation's board, resolution 2015-12: the sponsors' balance follows "
+        "their members' purchases.",
+    ),
+)
+#: A quarter's program costs: a floor, or a share of what it collects, split by category.
+COST_FLOOR_CENTS = 15_000_000  # $150,000
+COST_SHARE_BPS = 2_800  # 28% of the distributable amount
+COST_CATEGORIES = (("Staff", 6000), ("Systems", 1500), ("Outreach", 1500), ("Audit", 1000))
+
+
+def policies() -> None:
+    """The demo's distribution policies, once."""
+    if DistributionPolicy.objects.exists():
+        return
+    sponsors = {s.acronym: s for s in Sponsor.objects.all()}
+    for name, start, end, cap, foundation, shares, note in POLICIES:
+        distribution.create_policy(
+            name=name,
+            effective_from=start,
+            effective_to=end,
+            administration_cap_bps=cap,
+            foundation_bps=foundation,
+            shares=[
+                ShareSpec(sponsors[a], fixed_bps=f, weighted=w)
+                for a, (f, w) in shares.items()
+                if a in sponsors
+            ],
+            note=note,
+            actor=None,
+        )
+
+
+def distribute(quarter: Quarter, preparer: Any, approver: Any, *, approve: bool = True) -> int:
+    """Record the quarter's approved costs and distribute its collections: prepared by one
+    program administrator, approved by the other (``approve`` False: left waiting). Returns
+    the cents distributed (0 when nothing was collected)."""
+    policies()
+    available = distribution.collected_through(quarter.last_day) - distribution.distributed_before(
+        quarter
+    )
+    if available <= 0:
+        return 0
+    costs = max(COST_FLOOR_CENTS, available * COST_SHARE_BPS // 10_000 // 100 * 100)
+    parts = allocate(costs, [bps for _, bps in COST_CATEGORIES])
+    for n, ((category, _), cents) in enumerate(zip(COST_CATEGORIES, parts, strict=True)):
+        distribution.record_cost(
+            period=str(quarter),
+            category=category,
+            description=f"{category} of program administration, {quarter}",
+            amount_cents=cents,
+            approval=f"Foundation board resolution {quarter.year}-{quarter.number * 4 + n:02d}",
+            actor=None,
+        )
+    run = distribution.prepare(str(quarter), actor=preparer)
+    if not approve:
+        return 0
+    run = distribution.approve(run, actor=approver)
+    return run.distributed_cents
+
+
+def distribute_ended(quarter: Quarter, today: datetime.date, preparer: Any, approver: Any) -> None:
+    """Distribute a history quarter once it has ended; the last one ended is prepared only,
+    waiting for the second administrator."""
+    last_ended = Quarter.containing(today).previous()
+    if quarter <= last_ended:
+        distribute(quarter, preparer, approver, approve=quarter < last_ended)
+
+
+def distribute_the_rest(
+    last_written: Quarter | None, today: datetime.date, preparer: Any, approver: Any
+) -> None:
+    """After the history: the quarters ended since its last one (none, usually)."""
+    last_ended = Quarter.containing(today).previous()
+    quarter = last_written.next() if last_written else last_ended
+    while quarter <= last_ended:
+        distribute_ended(quarter, today, preparer, approver)
+        quarter = quarter.next()

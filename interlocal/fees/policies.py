@@ -3,7 +3,7 @@ supplier's representatives read their own supplier's invoices, payments and stat
 
 import rules
 
-from interlocal.core.permissions import is_overseer, is_program_admin
+from interlocal.core.permissions import everyone, is_overseer, is_program_admin
 from interlocal.reporting.policies import represents_supplier_of
 
 rules.add_perm("fees:view", is_overseer)
@@ -21,3 +21,6 @@ rules.add_perm("fees:manage_policy", is_program_admin)
 rules.add_perm("fees:record_cost", is_program_admin)
 rules.add_perm("fees:prepare_distribution", is_program_admin)
 rules.add_perm("fees:approve_distribution", is_program_admin)
+# Transparency: what was collected and what each recipient received, and on what basis, is
+# public (decision 0018): the pages, their CSV and PDF, and the API need no sign-in.
+rules.add_perm("transparency:view", everyone)

@@ -30,7 +30,6 @@ from interlocal.core.money import format_usd
 from interlocal.core.periods import Quarter
 from interlocal.fees.models import (
     Allocation,
-    DistributionPolicy,
     DistributionRun,
     DistributionShare,
     FeeInvoice,
@@ -68,6 +67,9 @@ class Figures:
     distributed: dict[str, int] = field(default_factory=dict)  # recipient label -> cents
     receivables: int = 0  # at the end
     undistributed: int = 0  # at the end
+    # A sum of quarters: their unfunded costs, each quarter's own (a quarter whose run is still
+    # to come has none yet, though its costs count).
+    unfunded: int | None = None
 
     @property
     def distributed_total(self) -> int:
@@ -79,28 +81,14 @@ class Figures:
 
     @property
     def unfunded_costs(self) -> int:
+        if self.unfunded is not None:
+            return self.unfunded
         return max(0, self.costs - self.administration) if self.distributed else 0
 
     @property
     def effective_rate_bps(self) -> int | None:
         """The fees on the period's sales per sales dollar, in basis points."""
         return round(self.fees_on_sales * 10_000 / self.sales) if self.sales else None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "period": self.label,
-            "sales_cents": str(self.sales),
-            "fees_on_sales_cents": str(self.fees_on_sales),
-            "billed_cents": str(self.billed),
-            "state_add_ons_billed_cents": str(self.add_ons_billed),
-            "collected_cents": str(self.collected),
-            "state_add_ons_collected_cents": str(self.add_ons_collected),
-            "program_costs_cents": str(self.costs),
-            "distributed_cents": {k: str(v) for k, v in self.distributed.items()},
-            "distributed_total_cents": str(self.distributed_total),
-            "receivables_cents": str(self.receivables),
-            "undistributed_cents": str(self.undistributed),
-        }
 
 
 def recipients() -> list[tuple[str, str]]:
@@ -111,6 +99,22 @@ def recipients() -> list[tuple[str, str]]:
 
 def last_ended_quarter(today: datetime.date | None = None) -> Quarter:
     return Quarter.containing(today or timezone.localdate()).previous()
+
+
+def ended_quarter(text: str) -> Quarter:
+    """The quarter ``text`` names, if it has ended: figures and statements are published once
+    a quarter is over. A ValueError says what is wrong."""
+    try:
+        quarter = Quarter.parse(text)
+    except ValueError as exc:
+        raise ValueError(f"{exc} (the year, Q and the quarter's number, 1 to 4)") from None
+    last = last_ended_quarter()
+    if quarter > last:
+        raise ValueError(
+            f"{quarter} has not ended yet; figures are published once a quarter is over, and "
+            f"the latest is {last}"
+        )
+    return quarter
 
 
 def quarters(through: Quarter | None = None) -> list[Figures]:
@@ -153,6 +157,7 @@ def years(through: Quarter | None = None) -> list[Figures]:
             setattr(total, name, getattr(total, name) + getattr(row, name))
         for who, cents in row.distributed.items():
             total.distributed[who] = total.distributed.get(who, 0) + cents
+        total.unfunded = (total.unfunded or 0) + row.unfunded_costs
         total.receivables, total.undistributed = row.receivables, row.undistributed
     return list(out.values())
 
@@ -268,29 +273,6 @@ class Statement:
     def year_to_date_cents(self) -> int:
         return sum(x.amount_cents for x in self.year_to_date)
 
-    def as_dict(self) -> dict[str, Any]:
-        def one(x: StatementLine) -> dict[str, Any]:
-            return {
-                "period": x.period,
-                "run": x.run,
-                "amount_cents": str(x.amount_cents),
-                "amount": format_usd(x.amount_cents),
-                "basis": x.basis,
-                "approved_on": x.approved_on,
-            }
-
-        return {
-            "recipient": self.recipient,
-            "slug": self.slug,
-            "period": self.period,
-            "distributed": one(self.line) if self.line else None,
-            "year_to_date": [one(x) for x in self.year_to_date],
-            "year_to_date_cents": str(self.year_to_date_cents),
-            "since_start_cents": str(self.since_start_cents),
-            "policy": self.policy,
-            "method": self.method,
-        }
-
 
 class UnknownRecipient(LookupError):
     pass
@@ -378,10 +360,6 @@ def statement_pdf_paragraphs(found: Statement) -> list[str]:
     )
     out += ["How distributions are made:", *found.method]
     return out
-
-
-def policies() -> list[DistributionPolicy]:
-    return list(DistributionPolicy.objects.prefetch_related("shares__sponsor"))
 
 
 def runs_of(period: str) -> list[DistributionRun]:

@@ -69,6 +69,8 @@ EXPECTED: dict[str, set[str]] = {
     "fees:record_cost": {"program_admin"},
     "fees:prepare_distribution": {"program_admin"},
     "fees:approve_distribution": {"program_admin"},
+    # the fee transparency pages and recipients' statements (decision 0018)
+    "transparency:view": ALL,
 }
 
 # Namespaces served by libraries with their own protection (login, MFA, admin, API).
@@ -277,6 +279,9 @@ def _kwargs_for(
     if name in pk:
         return {"pk": objects[pk[name]].pk}
     namespace = name.split(":")[0]
+    if namespace == "transparency":  # the fee invoice's year and quarter, 2026Q2
+        year_or_quarter = {"year": 2026, "period": "2026Q2", "slug": "foundation"}
+        return {key: year_or_quarter[key] for key in keys}
     if keys == {"period"}:
         return {"period": "2026Q1"}
     if name == "fees:end_policy":
@@ -395,6 +400,8 @@ API_EXPECTED: dict[tuple[str, str], str | None] = {
     ("get", "/api/v1/fees/invoices"): "fees:read",
     ("get", "/api/v1/fees/invoices/{invoice_id}"): "fees:read",
     ("get", "/api/v1/fees/invoices/{invoice_id}/lines"): "fees:read",
+    ("get", "/api/v1/fees/statements/{recipient}"): None,
+    ("get", "/api/v1/transparency/{year}"): None,
 }
 
 
@@ -478,6 +485,8 @@ def _api_call(client, method: str, path: str, world: dict[str, Any], **headers: 
         .replace("{ocid}", world["ocid"])
         .replace("{report_id}", str(world["sales_report"].pk))
         .replace("{invoice_id}", str(world["fee_invoice"].pk))
+        .replace("{recipient}", "foundation")
+        .replace("{year}", "2026")  # the fee invoice's year
     )
     if path.endswith("/eligibility"):
         url += f"?agency={world['agency'].pk}"  # the verdict is for one agency

@@ -271,8 +271,9 @@ def method_text(policy: DistributionPolicy) -> list[str]:
         text.append(
             f"The remaining {percent(rest)} is shared by "
             + ", ".join(s.sponsor.acronym for s in weighted)
-            + " in proportion to the quarter's sales to the agency types each represents; a "
-            "type represented by several of them counts for each equally."
+            + " in proportion to the fees collected in the quarter on sales to the agency "
+            "types each represents (each invoice's payments counted by its report's sales to "
+            "each type); a type represented by several of them counts for each equally."
         )
     text.append(
         "Amounts are whole cents: each split gives the cents left over by rounding down, one "
@@ -622,7 +623,7 @@ def sponsor_shares(
             own = weights[weighted.index(s)]
             share = f"{own * 100 / total_weight:.2f}%" if total_weight else "0% (no sales)"
             basis.append(
-                f"{share} of {format_usd(weighted_pool)} by sales to "
+                f"{share} of {format_usd(weighted_pool)} by fees collected on sales to "
                 + ", ".join(k.replace("_", " ") for k in s.sponsor.represents)
             )
         out.append(

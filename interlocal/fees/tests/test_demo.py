@@ -14,6 +14,7 @@ from interlocal.fees import demo as fees_demo
 from interlocal.fees.models import (
     Account,
     Allocation,
+    DistributionShare,
     FeeInvoice,
     LedgerPeriod,
     Payment,
@@ -89,10 +90,13 @@ def test_the_trial_balance_is_zero_and_every_quarter_reconciles(seeded) -> None:
     assert checks["cash = payments received"].actual == seeded.sales["fees"]["paid_cents"] > 0
     received = Payment.objects.aggregate(s=Sum("amount_cents"))["s"]
     assert ledger.balance(ledger.CASH) == received
-    assert (
-        -ledger.balance(ledger.FEES_BILLED)
-        == (FeeInvoice.objects.filter(reversal__isnull=True).aggregate(s=Sum("fee_cents"))["s"])
-    )
+    # fees billed, less what the distributions have paid out of them (no state add-ons here)
+    billed = FeeInvoice.objects.filter(reversal__isnull=True).aggregate(s=Sum("fee_cents"))["s"]
+    distributed = DistributionShare.objects.filter(run__status="posted").aggregate(
+        s=Sum("amount_cents")
+    )["s"]
+    assert distributed > 0
+    assert -ledger.balance(ledger.FEES_BILLED) == billed - distributed
 
 
 def test_aging_shows_delinquent_suppliers_past_due_and_the_persona_not_the_worst(seeded) -> None:
@@ -184,3 +188,31 @@ def test_checks_overpay_into_credit_that_pays_the_next_invoice_after_it_came(see
         balance += by_day[day]
         assert balance >= 0, day
     assert balance == payments.credit_balance(checks)
+
+
+def test_every_quarter_is_distributed_and_the_last_ended_waits_for_approval(seeded) -> None:
+    from interlocal.fees.models import DistributionRun, RunStatus
+    from interlocal.registry.demo.seed import TREASURER
+
+    last_ended = Quarter.containing(timezone.localdate()).previous()
+    runs = list(DistributionRun.objects.select_related("policy", "prepared_by", "approved_by"))
+    posted = sorted(r.period for r in runs if r.status == RunStatus.POSTED)
+    assert len(posted) > 80  # twenty years and more of quarters
+    assert posted[-1] == str(last_ended.previous())
+    waiting = [r for r in runs if r.status == RunStatus.PREPARED]
+    assert [r.period for r in waiting] == [str(last_ended)]
+    admin = seeded.personas["program_admin"]
+    assert {(r.prepared_by.email, r.approved_by.email) for r in runs if r.approved_by} == {
+        (admin, TREASURER)
+    }
+    assert waiting[0].prepared_by.email == admin and waiting[0].approved_by is None
+    # the founding agreement's fixed shares until 2015, the weighted one after
+    assert {r.policy.name for r in runs if r.period < "2016Q1"} == {"Founding sponsor agreement"}
+    assert {r.policy.name for r in runs if r.period >= "2016Q1"} == {"Sponsor agreement 2016"}
+    for run in runs:
+        shares = {s.label: s.amount_cents for s in run.shares.select_related("sponsor")}
+        assert sum(shares.values()) <= run.distributable_cents
+        assert shares["Program administration"] <= run.costs_cents
+    # every collected cent is distributed or waiting, through the last quarter ended
+    checks = reconcile(str(last_ended))
+    assert checks[3].ok and "undistributed" in checks[3].detail

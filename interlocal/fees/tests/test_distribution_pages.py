@@ -23,7 +23,9 @@ def test_a_quarter_is_previewed_prepared_and_approved_by_two_people(
     url = reverse("fees:distribution_period", args=["2026Q3"])
     preview = body_of(client.get(url))
     assert "Preview" in preview and "<strong>$19.80</strong> to distribute" in preview
-    assert "$11.30" in preview and "by sales to county" in preview  # NACo's share, its basis
+    assert (
+        "$11.30" in preview and "by fees collected on sales to county" in preview
+    )  # NACo's share, its basis
     assert "Prepare this run" in preview and not DistributionRun.objects.exists()
 
     response = client.post(reverse("fees:distribution_prepare", args=["2026Q3"]), follow=True)

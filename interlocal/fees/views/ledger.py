@@ -5,9 +5,7 @@ to act): the invoice list, an invoice traced from its lines to the ledger, recor
 aging, delinquency notices and a supplier's statement of account. The supplier portal's
 (``fees:view_own``): a representative's own invoices, payments, credit and statement."""
 
-import csv
 import datetime
-import io
 from typing import Any
 
 import rules
@@ -26,7 +24,13 @@ from interlocal.core.forms import add_service_errors
 from interlocal.core.money import format_usd, from_cents
 from interlocal.core.periods import Quarter
 from interlocal.core.tabular import inert
-from interlocal.core.ui import paginate, querystring_without_page, require_perm, signed_in_user
+from interlocal.core.ui import (
+    csv_response,
+    paginate,
+    querystring_without_page,
+    require_perm,
+    signed_in_user,
+)
 from interlocal.fees import forms, queries
 from interlocal.fees.models import FeeInvoice, Payment
 from interlocal.fees.services import notices, payments
@@ -38,14 +42,6 @@ LINES_PER_PAGE = 50
 def _int(text: str | None) -> int | None:
     text = (text or "").strip()
     return int(text) if text.isdigit() else None
-
-
-def _csv(rows: list[list[Any]], filename: str) -> HttpResponse:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _dollars(cents: int) -> str:
@@ -238,7 +234,7 @@ def aging_csv(request: HttpRequest) -> HttpResponse:
         table.append([r["supplier"].pk, inert(r["supplier"].legal_name), *amounts])
     totals = queries.aging_totals(rows, payments.BUCKETS)
     table.append(["", "Total", *(_dollars(totals[b]) for b in (*payments.BUCKETS, "total"))])
-    return _csv(table, f"fee-aging-{on:%Y-%m-%d}.csv")
+    return csv_response(table, f"fee-aging-{on:%Y-%m-%d}.csv")
 
 
 # --------------------------------------------------------------------------- notices
@@ -341,7 +337,7 @@ def _statement_csv(request: HttpRequest, supplier: Supplier) -> HttpResponse:
             ]
         )
     table.append([s.end.isoformat(), "closing balance", "", "", "", "", _dollars(s.closing_cents)])
-    return _csv(table, f"statement-{supplier.pk}-{s.label}.csv")
+    return csv_response(table, f"statement-{supplier.pk}-{s.label}.csv")
 
 
 @require_perm("fees:view")

@@ -49,7 +49,9 @@ SCALES = {"small": 0.01, "national": 1.0}
 NATIONAL_PARTICIPANTS = 55_000
 DEMO_PASSWORD = "interlocal-demo-2026"
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPINTERLOCALDEMO23"
-#: Each demo persona's login, by role.
+#: A second program administrator: fee distributions are prepared by one and approved by another.
+TREASURER = "treasurer@interlocal.demo"
+#: Each demo persona's login, by role (and the treasurer's).
 PERSONAS = {
     Role.PROGRAM_ADMIN.value: "admin@interlocal.demo",
     Role.AUDITOR.value: "auditor@interlocal.demo",
@@ -58,9 +60,8 @@ PERSONAS = {
     Role.SUPPLIER_REP.value: "rep@supplier.demo",
     Role.SPONSOR_VIEWER.value: "viewer@naco.demo",
     Role.ADVISORY_MEMBER.value: "advisor@fairfax.demo",
+    "treasurer": TREASURER,
 }
-#: A second program administrator: fee distributions are prepared by one and approved by another.
-TREASURER = "treasurer@interlocal.demo"
 PROGRAM_START = datetime.date(1996, 1, 1)
 BATCH = 5000
 

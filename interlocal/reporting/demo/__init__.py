@@ -109,6 +109,8 @@ def seed_sales(
     written = set(
         SalesReport.objects.filter(note=DEMO_NOTE).values_list("obligation__period", flat=True)
     )
+    admin = User.objects.get(email=personas["program_admin"])
+    treasurer = User.objects.get(email=personas["treasurer"])
     bulk.create_scratch(max((p.lines for p in plans), default=1), today)
     try:
         for quarter in sorted(by_quarter):
@@ -116,6 +118,7 @@ def seed_sales(
                 continue
             with transaction.atomic():
                 lines = _write_history(by_quarter[quarter], buyers, personas, payers)
+                fees_demo.distribute_ended(quarter, today, admin, treasurer)
             if progress is not None:
                 progress(quarter, lines)
     finally:
@@ -123,6 +126,7 @@ def seed_sales(
     with transaction.atomic():
         open_obligations(today)
         recent_counts = file_recent(recent, buyers, personas)
+        fees_demo.distribute_the_rest(max(by_quarter, default=None), today, admin, treasurer)
         counts = _counts(started) | {
             "recent": recent_counts,
             "fees": fees_demo.ledger_counts(today, payers),
