@@ -70,6 +70,12 @@ def from_cents(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(CENT)
 
 
+def decimal_text(cents: int) -> str:
+    """Cents as a decimal string for a spreadsheet or JSON: 123456 -> '1234.56' (a database's
+    numeric sum is taken as whole cents too)."""
+    return str(from_cents(int(cents)))
+
+
 def format_usd(cents: int) -> str:
     """'$1,234.56' from 123456 cents, in integer arithmetic at any size."""
     sign = "-" if cents < 0 else ""

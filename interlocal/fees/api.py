@@ -24,7 +24,7 @@ from pydantic import Field
 from interlocal.accounts.models import ApiScope
 from interlocal.core.api import ErrorOut, LazyRows, acting_user
 from interlocal.core.api_auth import ApiKeyAuth
-from interlocal.core.money import from_cents
+from interlocal.core.money import decimal_text
 from interlocal.core.periods import Quarter
 from interlocal.fees import queries, transparency
 from interlocal.fees.models import FeeInvoice, FeeLine
@@ -33,10 +33,6 @@ from interlocal.fees.services import distribution
 router = Router(tags=["fees"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 _MILLIONTH = Decimal("0.000001")
-
-
-def money(cents: int) -> str:
-    return str(from_cents(int(cents)))
 
 
 def exact(cbp: int) -> str:
@@ -135,13 +131,13 @@ def _invoice(i: Any) -> dict[str, Any]:
         "due_on": i.due_on,
         "status": i.status,
         "lines": i.line_count,
-        "sales": money(i.sales_cents),
-        "fee_base": money(i.base_cents),
+        "sales": decimal_text(i.sales_cents),
+        "fee_base": decimal_text(i.base_cents),
         "fee_exact": exact(i.fee_exact_cbp),
-        "fee": money(i.fee_cents),
-        "state_add_ons": money(i.add_on_cents),
-        "paid": money(i.paid_cents),
-        "outstanding": money(i.outstanding_cents),
+        "fee": decimal_text(i.fee_cents),
+        "state_add_ons": decimal_text(i.add_on_cents),
+        "paid": decimal_text(i.paid_cents),
+        "outstanding": decimal_text(i.outstanding_cents),
         "replaced_by": i.replaced_by.number if i.replaced_by_id else None,
         "url": f"/api/v1/fees/invoices/{i.pk}",
     }
@@ -193,7 +189,7 @@ def _allocation(a: Any) -> dict[str, Any]:
         "payment_id": a.payment_id,
         "payment_reference": a.payment.reference if a.payment_id else None,
         "received_on": a.payment.received_on if a.payment_id else None,
-        "amount": money(a.amount_cents),
+        "amount": decimal_text(a.amount_cents),
         "entry_id": a.entry_id,
     }
 
@@ -227,7 +223,7 @@ def get_invoice(request: HttpRequest, invoice_id: int) -> Any:
                     {
                         "debit": p.debit.code,
                         "credit": p.credit.code,
-                        "amount": money(p.amount_cents),
+                        "amount": decimal_text(p.amount_cents),
                     }
                     for p in t.postings
                 ],
@@ -249,7 +245,7 @@ def _line(f: FeeLine) -> dict[str, Any]:
         "state": agency.state.postal if agency and agency.state_id else "",
         "invoice_date": sale.invoice_date,
         "invoice_number": sale.invoice_number,
-        "fee_base": money(f.base_cents),
+        "fee_base": decimal_text(f.base_cents),
         "rate_bps": f.rate_bps,
         "add_on_bps": f.add_on_bps,
         "fee_exact": exact(f.fee_cbp),
@@ -332,19 +328,19 @@ class StatementOut(Schema):
 def _figures(f: transparency.Figures) -> dict[str, Any]:
     return {
         "period": f.label,
-        "sales": money(f.sales),
-        "fees_on_sales": money(f.fees_on_sales),
+        "sales": decimal_text(f.sales),
+        "fees_on_sales": decimal_text(f.fees_on_sales),
         "effective_rate_bps": f.effective_rate_bps,
-        "billed": money(f.billed),
-        "state_add_ons_billed": money(f.add_ons_billed),
-        "collected": money(f.collected),
-        "state_add_ons_collected": money(f.add_ons_collected),
-        "program_costs": money(f.costs),
-        "unfunded_costs": money(f.unfunded_costs),
-        "distributed": {who: money(cents) for who, cents in f.distributed.items()},
-        "distributed_total": money(f.distributed_total),
-        "receivables": money(f.receivables),
-        "undistributed": money(f.undistributed),
+        "billed": decimal_text(f.billed),
+        "state_add_ons_billed": decimal_text(f.add_ons_billed),
+        "collected": decimal_text(f.collected),
+        "state_add_ons_collected": decimal_text(f.add_ons_collected),
+        "program_costs": decimal_text(f.costs),
+        "unfunded_costs": decimal_text(f.unfunded_costs),
+        "distributed": {who: decimal_text(cents) for who, cents in f.distributed.items()},
+        "distributed_total": decimal_text(f.distributed_total),
+        "receivables": decimal_text(f.receivables),
+        "undistributed": decimal_text(f.undistributed),
     }
 
 
@@ -395,7 +391,7 @@ def _statement_line(x: transparency.StatementLine) -> dict[str, Any]:
     return {
         "period": x.period,
         "run": x.run,
-        "amount": money(x.amount_cents),
+        "amount": decimal_text(x.amount_cents),
         "basis": x.basis,
         "approved_on": x.approved_on,
     }
@@ -432,8 +428,8 @@ def recipient_statement(request: HttpRequest, recipient: str, period: str = "") 
         "period": found.period,
         "distributed": _statement_line(found.line) if found.line else None,
         "year_to_date": [_statement_line(x) for x in found.year_to_date],
-        "year_to_date_total": money(found.year_to_date_cents),
-        "since_start_total": money(found.since_start_cents),
+        "year_to_date_total": decimal_text(found.year_to_date_cents),
+        "since_start_total": decimal_text(found.since_start_cents),
         "policy": found.policy,
         "method": found.method,
         "url": reverse("transparency:statement", args=args),

@@ -373,9 +373,7 @@ def distribute(quarter: Quarter, preparer: Any, approver: Any, *, approve: bool 
     program administrator, approved by the other (``approve`` False: left waiting). Returns
     the cents distributed (0 when nothing was collected)."""
     policies()
-    available = distribution.collected_through(quarter.last_day) - distribution.distributed_before(
-        quarter
-    )
+    available = distribution.distributable(quarter)
     if available <= 0:
         return 0
     costs = max(COST_FLOOR_CENTS, available * COST_SHARE_BPS // 10_000 // 100 * 100)

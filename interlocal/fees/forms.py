@@ -17,6 +17,18 @@ from interlocal.registry.models import Supplier
 _NUMBERS = re.compile(r"[\s,;]+")
 
 
+def cents_of(text: str, hint: str) -> int:
+    """An amount typed in a form, as whole cents; refused when it is not an amount or has
+    fractions of a cent (``hint`` says what to enter instead)."""
+    try:
+        amount = parse_amount(text)
+    except MoneyError as exc:
+        raise forms.ValidationError(str(exc)) from None
+    if amount != amount.quantize(CENT):
+        raise forms.ValidationError(f"{amount} has fractions of a cent; {hint}")
+    return to_cents(amount)
+
+
 class PaymentForm(forms.Form):
     """A payment a supplier sent, as the bank or the check shows it. Amounts are read exactly
     (``core.money``); what the service refuses comes back on the field it is about."""
@@ -75,15 +87,7 @@ class PaymentForm(forms.Form):
         return day
 
     def clean_amount(self) -> int:
-        try:
-            amount = parse_amount(self.cleaned_data["amount"])
-        except MoneyError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        if amount != amount.quantize(CENT):
-            raise forms.ValidationError(
-                f"{amount} has fractions of a cent; enter the amount received, to the cent"
-            )
-        return to_cents(amount)
+        return cents_of(self.cleaned_data["amount"], "enter the amount received, to the cent")
 
     def clean_invoices(self) -> list[FeeInvoice] | None:
         numbers = [n.upper() for n in _NUMBERS.split(self.cleaned_data["invoices"]) if n]
@@ -154,13 +158,7 @@ class CostForm(forms.Form):
             raise forms.ValidationError("write the quarter as 2026Q3") from None
 
     def clean_amount(self) -> int:
-        try:
-            amount = parse_amount(self.cleaned_data["amount"])
-        except MoneyError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        if amount != amount.quantize(CENT):
-            raise forms.ValidationError(f"{amount} has fractions of a cent")
-        return to_cents(amount)
+        return cents_of(self.cleaned_data["amount"], "enter the amount approved, to the cent")
 
 
 class WithdrawForm(forms.Form):

@@ -209,8 +209,8 @@ def _billed(rows: dict[str, Figures]) -> None:
 
 
 def _collected(rows: dict[str, Figures]) -> None:
-    """Per invoice, what was applied through each quarter, split add-on first (the rule of
-    ``services.distribution.collections_through``), differenced quarter by quarter."""
+    """Per invoice, what was applied through each quarter, split add-on first
+    (``services.distribution.split_applied``), differenced quarter by quarter."""
     applied = (
         Allocation.objects.values_list("invoice", "invoice__add_on_cents", "entry__period")
         .annotate(s=Sum("amount_cents"))
@@ -224,12 +224,10 @@ def _collected(rows: dict[str, Figures]) -> None:
         row = rows.get(period)
         if row is None:
             continue
-        row.collected += max(after - add_on, 0) - max(before - add_on, 0)
-        row.add_ons_collected += _add_on_part(after, add_on) - _add_on_part(before, add_on)
-
-
-def _add_on_part(paid: int, add_on: int) -> int:
-    return min(max(paid, 0), add_on)
+        (fee_after, add_on_after) = distribution.split_applied(after, add_on)
+        (fee_before, add_on_before) = distribution.split_applied(before, add_on)
+        row.collected += fee_after - fee_before
+        row.add_ons_collected += add_on_after - add_on_before
 
 
 def _balances(rows: dict[str, Figures], periods: list[str]) -> None:

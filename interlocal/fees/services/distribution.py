@@ -55,18 +55,14 @@ from interlocal.fees.services import ledger
 from interlocal.registry.models import Sponsor
 from interlocal.reporting.models import ReportCustomer
 
-# Fees collected through a day, per invoice what was applied to it: first to its state add-on,
-# the rest to its administrative fee (never below zero).
-COLLECTED_SQL = """
-SELECT COALESCE(SUM(CASE WHEN a.paid > i.add_on_cents THEN a.paid - i.add_on_cents ELSE 0 END), 0),
-       COALESCE(SUM(CASE WHEN a.paid <= 0 THEN 0 WHEN a.paid < i.add_on_cents THEN a.paid
-                         ELSE i.add_on_cents END), 0)
-FROM (
-    SELECT al.invoice_id, SUM(al.amount_cents) AS paid
-    FROM fees_allocation al JOIN fees_journalentry e ON e.id = al.entry_id
-    WHERE e.booked_on <= %s
-    GROUP BY al.invoice_id
-) a JOIN fees_feeinvoice i ON i.id = a.invoice_id
+# What was applied to each invoice through a day.
+APPLIED_SQL = """
+SELECT al.invoice_id, i.add_on_cents, SUM(al.amount_cents)
+FROM fees_allocation al
+JOIN fees_journalentry e ON e.id = al.entry_id
+JOIN fees_feeinvoice i ON i.id = al.invoice_id
+WHERE e.booked_on <= %s
+GROUP BY al.invoice_id, i.add_on_cents
 """
 # What was applied to each invoice with an allocation in a quarter: before it and through it.
 INVOICE_COLLECTIONS_SQL = """
@@ -179,7 +175,7 @@ def create_policy(
         administration_cap_bps=administration_cap_bps,
         foundation_bps=foundation_bps,
         note=note,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=ledger.person(actor),
     )
     PolicyShare.objects.bulk_create(
         PolicyShare(policy=policy, sponsor=s.sponsor, fixed_bps=s.fixed_bps, weighted=s.weighted)
@@ -286,13 +282,23 @@ def method_text(policy: DistributionPolicy) -> list[str]:
 # --- the figures of a quarter -----------------------------------------------------------------
 
 
+def split_applied(paid: int, add_on: int) -> tuple[int, int]:
+    """What has been applied to an invoice, as (administrative fee, state add-on) collected:
+    the add-on first, the rest to the fee, neither below zero."""
+    add_on_part = min(max(paid, 0), add_on)
+    return max(paid - add_on, 0), add_on_part
+
+
 def collections_through(day: datetime.date) -> tuple[int, int]:
     """Administrative fees and state add-ons collected through ``day`` since the program
     began, in cents."""
+    admin = add_ons = 0
     with connection.cursor() as cursor:
-        cursor.execute(COLLECTED_SQL, [day])
-        admin, add_ons = cursor.fetchone()
-        return int(admin), int(add_ons)
+        cursor.execute(APPLIED_SQL, [day])
+        for _invoice, add_on, paid in cursor.fetchall():
+            fee, state = split_applied(int(paid), add_on)  # int(): PostgreSQL's numeric sums
+            admin, add_ons = admin + fee, add_ons + state
+    return admin, add_ons
 
 
 def collected_through(day: datetime.date) -> int:
@@ -307,6 +313,11 @@ def distributed_before(quarter: Quarter) -> int:
         ).aggregate(s=Sum("amount_cents"))["s"]
         or 0
     )
+
+
+def distributable(quarter: Quarter) -> int:
+    """Fees collected through the quarter's end less what earlier runs distributed."""
+    return collected_through(quarter.last_day) - distributed_before(quarter)
 
 
 def costs_of(quarter: Quarter) -> int:
@@ -352,7 +363,7 @@ def record_cost(
         description=description.strip()[:300],
         amount_cents=amount_cents,
         approval=approval.strip()[:200],
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=ledger.person(actor),
     )
     audit.record(
         actor=actor,
@@ -372,7 +383,7 @@ def collected_by_type(quarter: Quarter) -> dict[str, Fraction]:
     with connection.cursor() as cursor:
         cursor.execute(INVOICE_COLLECTIONS_SQL, params)
         deltas = {  # int(): PostgreSQL sums integers as numeric
-            report: max(int(through) - add_on, 0) - max(int(before) - add_on, 0)
+            report: split_applied(int(through), add_on)[0] - split_applied(int(before), add_on)[0]
             for report, add_on, before, through in cursor.fetchall()
         }
     deltas = {report: cents for report, cents in deltas.items() if cents}
@@ -444,12 +455,7 @@ class Plan:
 
     def figures(self) -> tuple[tuple[str, int], ...]:
         """What approval compares with what was prepared."""
-        return (
-            ("collected", self.collected_cents),
-            ("distributed before", self.distributed_before_cents),
-            ("costs", self.costs_cents),
-            *((s.account_code, s.amount_cents) for s in self.shares),
-        )
+        return figures_of(self, self.shares)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -697,7 +703,7 @@ def approve(run: DistributionRun, *, actor: Any) -> DistributionRun:
                 "you prepared this run; another program administrator must approve it "
                 "(two-person rule)"
             )
-        stored = _stored_figures(run)
+        stored = figures_of(run, list(run.shares.select_related("account")))
         now = _plan(Quarter.parse(run.period)).figures()
         if stored != now:
             changed = (
@@ -736,12 +742,13 @@ def approve(run: DistributionRun, *, actor: Any) -> DistributionRun:
     return run
 
 
-def _stored_figures(run: DistributionRun) -> tuple[tuple[str, int], ...]:
+def figures_of(run: "Plan | DistributionRun", shares: Sequence[Any]) -> tuple[tuple[str, int], ...]:
+    """The figures of a plan or a prepared run, as approval compares them."""
     return (
         ("collected", run.collected_cents),
         ("distributed before", run.distributed_before_cents),
         ("costs", run.costs_cents),
-        *((s.account.code, s.amount_cents) for s in run.shares.select_related("account")),
+        *((s.account_code, s.amount_cents) for s in shares),
     )
 
 

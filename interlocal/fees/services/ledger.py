@@ -48,6 +48,12 @@ class Leg:
     cents: int
 
 
+def person(actor: Any) -> Any:
+    """Who to record as having written a row: the signed-in ``actor``, or nobody for the
+    operator at the command line (actor None)."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 def account(code: str) -> Account:
     """The account of ``code``, opened the first time it is used."""
     found = Account.objects.filter(code=code).first()
@@ -131,7 +137,7 @@ def post(
         period=period.period,
         memo=memo[:300],
         reverses=reverses,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=person(actor),
     )
     Posting.objects.bulk_create(
         Posting(entry=entry, debit=leg.debit, credit=leg.credit, amount_cents=leg.cents)

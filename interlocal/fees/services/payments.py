@@ -140,7 +140,7 @@ def record_payment(
         note=note[:300],
         source=source[:200],
         entry=entry,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=ledger.person(actor),
     )
     Allocation.objects.bulk_create(
         Allocation(invoice=a.invoice, payment=payment, amount_cents=a.cents, entry=entry)

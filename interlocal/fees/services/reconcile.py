@@ -26,6 +26,7 @@ from interlocal.core.periods import Quarter
 from interlocal.fees.models import (
     Allocation,
     DistributionRun,
+    DistributionShare,
     EntryKind,
     FeeInvoice,
     FeeLine,
@@ -138,10 +139,24 @@ def _distributions(quarter: str) -> Check:
     distributed = int(posted.aggregate(s=Sum("amount_cents"))["s"] or 0)
     undistributed = cash - credits - add_ons - distributed
     differences = []
-    runs = DistributionRun.objects.filter(status=RunStatus.POSTED, period__lte=quarter)
-    for run in runs.order_by("period"):
-        shares = {s.account_id: s.amount_cents for s in run.shares.all() if s.amount_cents}
-        legs = {p.credit_id: p.amount_cents for p in Posting.objects.filter(entry_id=run.entry_id)}
+    runs = list(
+        DistributionRun.objects.filter(status=RunStatus.POSTED, period__lte=quarter).order_by(
+            "period"
+        )
+    )
+    # every run's shares and its entry's legs, in two queries whatever the number of runs
+    shares_of: dict[int, dict[int, int]] = {r.pk: {} for r in runs}
+    for run_id, account, cents in DistributionShare.objects.filter(
+        run__in=runs, amount_cents__gt=0
+    ).values_list("run", "account", "amount_cents"):
+        shares_of[run_id][account] = cents
+    legs_of: dict[int, dict[int, int]] = {r.entry_id: {} for r in runs if r.entry_id}
+    for entry, account, cents in Posting.objects.filter(entry__in=list(legs_of)).values_list(
+        "entry", "credit", "amount_cents"
+    ):
+        legs_of[entry][account] = cents
+    for run in runs:
+        shares, legs = shares_of[run.pk], legs_of.get(run.entry_id or 0, {})
         if shares != legs:
             differences.append(
                 f"run #{run.pk} ({run.period}): shares {sum(shares.values())}, entry "

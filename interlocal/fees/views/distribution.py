@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -237,12 +237,10 @@ def costs(request: HttpRequest) -> HttpResponse:
 
 @require_perm("fees:view")
 def policies(request: HttpRequest) -> HttpResponse:
-    found = DistributionPolicy.objects.prefetch_related("shares__sponsor").order_by(
-        "-effective_from"
-    )
+    found = DistributionPolicy.objects.annotate(run_count=Count("runs")).order_by("-effective_from")
     context = {
         "current": "policies",
-        "policies": [(p, distribution.method_text(p), p.runs.count()) for p in found],
+        "policies": [(p, distribution.method_text(p), p.run_count) for p in found],
         "end_form": forms.EndPolicyForm(),
     }
     return render(request, "fees/distribution/policies.html", context)

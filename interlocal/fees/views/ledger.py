@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from interlocal.core.forms import add_service_errors
-from interlocal.core.money import format_usd, from_cents
+from interlocal.core.money import decimal_text, format_usd
 from interlocal.core.periods import Quarter
 from interlocal.core.tabular import inert
 from interlocal.core.ui import (
@@ -42,11 +42,6 @@ LINES_PER_PAGE = 50
 def _int(text: str | None) -> int | None:
     text = (text or "").strip()
     return int(text) if text.isdigit() else None
-
-
-def _dollars(cents: int) -> str:
-    """Cents as a decimal string for a spreadsheet: 123456 -> '1234.56'."""
-    return str(from_cents(cents))
 
 
 # --------------------------------------------------------------------------- invoices
@@ -230,10 +225,10 @@ def aging_csv(request: HttpRequest) -> HttpResponse:
     rows = payments.aging(on)
     table: list[list[Any]] = [["supplier_id", "supplier", *payments.BUCKETS, "total"]]
     for r in rows:
-        amounts = [_dollars(r[b]) for b in (*payments.BUCKETS, "total")]
+        amounts = [decimal_text(r[b]) for b in (*payments.BUCKETS, "total")]
         table.append([r["supplier"].pk, inert(r["supplier"].legal_name), *amounts])
     totals = queries.aging_totals(rows, payments.BUCKETS)
-    table.append(["", "Total", *(_dollars(totals[b]) for b in (*payments.BUCKETS, "total"))])
+    table.append(["", "Total", *(decimal_text(totals[b]) for b in (*payments.BUCKETS, "total"))])
     return csv_response(table, f"fee-aging-{on:%Y-%m-%d}.csv")
 
 
@@ -322,7 +317,7 @@ def _statement_csv(request: HttpRequest, supplier: Supplier) -> HttpResponse:
     s: queries.Statement = context["statement"]
     table: list[list[Any]] = [
         ["date", "kind", "reference", "description", "charges", "payments_and_credits", "balance"],
-        [s.start.isoformat(), "opening balance", "", "", "", "", _dollars(s.opening_cents)],
+        [s.start.isoformat(), "opening balance", "", "", "", "", decimal_text(s.opening_cents)],
     ]
     for r in s.rows:
         table.append(
@@ -331,12 +326,14 @@ def _statement_csv(request: HttpRequest, supplier: Supplier) -> HttpResponse:
                 r.kind,
                 inert(r.reference),
                 inert(r.description),
-                _dollars(r.charge_cents) if r.charge_cents else "",
-                _dollars(r.credit_cents) if r.credit_cents else "",
-                _dollars(r.balance_cents),
+                decimal_text(r.charge_cents) if r.charge_cents else "",
+                decimal_text(r.credit_cents) if r.credit_cents else "",
+                decimal_text(r.balance_cents),
             ]
         )
-    table.append([s.end.isoformat(), "closing balance", "", "", "", "", _dollars(s.closing_cents)])
+    table.append(
+        [s.end.isoformat(), "closing balance", "", "", "", "", decimal_text(s.closing_cents)]
+    )
     return csv_response(table, f"statement-{supplier.pk}-{s.label}.csv")
 
 

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from interlocal.core import charts
-from interlocal.core.money import from_cents
+from interlocal.core.money import decimal_text
 from interlocal.core.pdf import text_pdf
 from interlocal.core.periods import Quarter
 from interlocal.core.tabular import inert
@@ -123,10 +123,6 @@ def _not_found(request: HttpRequest, message: str, **extra: Any) -> HttpResponse
     return render(request, "fees/transparency/not_found.html", context, status=404)
 
 
-def _dollars(cents: int) -> str:
-    return str(from_cents(cents))
-
-
 CSV_HEADER = [
     "period",
     "sales",
@@ -154,19 +150,19 @@ def _csv_table(rows: list[Figures], total: Figures) -> list[list[Any]]:
         table.append(
             [
                 f.label,
-                _dollars(f.sales),
-                _dollars(f.fees_on_sales),
+                decimal_text(f.sales),
+                decimal_text(f.fees_on_sales),
                 "" if bps is None else distribution.percent(bps).rstrip("%"),
-                _dollars(f.billed),
-                _dollars(f.add_ons_billed),
-                _dollars(f.collected),
-                _dollars(f.add_ons_collected),
-                _dollars(f.costs),
-                _dollars(f.unfunded_costs),
-                _dollars(f.distributed_total),
-                _dollars(f.receivables),
-                _dollars(f.undistributed),
-                *(_dollars(f.distributed.get(who, 0)) for who in recipients),
+                decimal_text(f.billed),
+                decimal_text(f.add_ons_billed),
+                decimal_text(f.collected),
+                decimal_text(f.add_ons_collected),
+                decimal_text(f.costs),
+                decimal_text(f.unfunded_costs),
+                decimal_text(f.distributed_total),
+                decimal_text(f.receivables),
+                decimal_text(f.undistributed),
+                *(decimal_text(f.distributed.get(who, 0)) for who in recipients),
             ]
         )
     return table
