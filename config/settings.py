@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "interlocal.eligibility",
     "interlocal.reporting",
     "interlocal.fees",
+    "interlocal.analytics",
     "interlocal.opendata",
 ]
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from interlocal.accounts.models import User
 from interlocal.agreements.demo.catalog import PROGRAMS
 from interlocal.agreements.models import Agreement, PriceFile, PriceItem
+from interlocal.analytics.services import rollups
 from interlocal.core import audit
 from interlocal.core.models import AuditEvent
 from interlocal.core.periods import Quarter
@@ -363,6 +364,11 @@ def _write_history(
     bulk.totals_into_customers(written)
     _finish(reports, bulk.report_totals(written), bulk.match_counts(written), admin)
     fees_demo.invoice_and_pay(reports, payers)
+    rollups.refresh(
+        ReportObligation.objects.filter(pk__in=[r.obligation_id for r in reports]).select_related(
+            "agreement", "accepted"
+        )
+    )
     return sum(r.line_count for r in reports)
 
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from interlocal.analytics.services import rollups
 from interlocal.core import audit
 from interlocal.core.permissions import require
 from interlocal.fees import services as fees
@@ -250,6 +251,7 @@ def accept_report(report: SalesReport, *, actor: Any) -> SalesReport:
     first_seen = _first_seen_participants(report)
     replaced = previous if previous is not None and previous.pk != report.pk else None
     invoice = fees.assess(report, previous=replaced, booked_on=timezone.localdate(now), actor=actor)
+    rollups.refresh([obligation])
     audit.record(
         actor=actor,
         actor_label="" if actor else "automatic acceptance (nothing left to review)",

@@ -1,0 +1,12 @@
+"""The sales-reporting world (agreement MA-TEST-1 of the supplier persona, Texas and Oklahoma
+agencies; see ``interlocal/reporting/tests/conftest.py``), reused: analytics start from its
+accepted reports."""
+
+from interlocal.reporting.tests.conftest import (  # noqa: F401  (fixtures)
+    agencies,
+    agreement,
+    obligation,
+    office,
+    rep,
+    supplier,
+)
