@@ -216,6 +216,14 @@ FEE_INVOICE_DUE_DAYS = int(os.environ.get("FEE_INVOICE_DUE_DAYS", "30"))
 # How a supplier pays (the program's bank account or remittance address), printed on delinquency
 # notices and statements; empty: a generic text naming the methods and the invoice reference.
 FEE_PAYMENT_INSTRUCTIONS = os.environ.get("FEE_PAYMENT_INSTRUCTIONS", "")
+# Analytics: whether the public pages name agencies with their figures (the program office and
+# auditors always see them; suppliers, sponsors and agencies their own slice), and what one
+# solicitation an agency did not have to run is taken to cost it (a program assumption, shown
+# on the savings page; in cents).
+ANALYTICS_PUBLISH_AGENCIES = env_bool("ANALYTICS_PUBLISH_AGENCIES", False)
+ANALYTICS_SOLICITATION_COST_CENTS = int(
+    os.environ.get("ANALYTICS_SOLICITATION_COST_CENTS", "500000")
+)
 SALES_INLINE_MAX_BYTES = int(os.environ.get("SALES_INLINE_MAX_BYTES", str(2 * 1024 * 1024)))
 
 TASKS = {

@@ -12,6 +12,7 @@ urlpatterns = [
     path("reports/", include("interlocal.reporting.urls", namespace="reporting")),
     path("fees/", include("interlocal.fees.urls", namespace="fees")),
     path("transparency/", include("interlocal.fees.transparency_urls")),
+    path("analytics/", include("interlocal.analytics.urls", namespace="analytics")),
     path("opendata/", include("interlocal.opendata.urls", namespace="opendata")),
     path("account/", include("interlocal.accounts.urls", namespace="accounts")),
     path("accounts/", include("allauth.urls")),

@@ -16,6 +16,7 @@ from django.db import models
 
 from interlocal.agreements.models import Agreement
 from interlocal.core.models import State
+from interlocal.core.periods import Quarter
 from interlocal.registry.models import Agency, AgencyType, Supplier
 
 
@@ -23,7 +24,7 @@ class Measures(models.Model):
     """The sums every rollup keeps. ``priced_cents`` is the sales on lines whose list price and
     contract price are both known (the coverage of ``savings_e8``); ``diverse_cents``,
     ``small_cents`` and ``local_cents`` the sales on lines whose supplier held a verified
-    certification of that class on the invoice date (``services.certified``)."""
+    certification of that class on the invoice date (``analytics.certified``)."""
 
     lines = models.PositiveIntegerField(default=0)
     sales_cents = models.BigIntegerField(default=0)
@@ -123,44 +124,63 @@ class StateQuarter(Measures):
         ]
 
 
-class FirstUse(models.Model):
-    """The quarter an agency first bought under an agreement."""
+#: The first quarter a ``quarters`` string has a character for.
+EPOCH = Quarter(1970, 1)
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="+")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", db_index=False)
-    period = models.CharField(max_length=6)
+
+def quarter_index(period: str) -> int:
+    """Where a quarter's character is in a ``quarters`` string (0 for 1970Q1)."""
+    q = Quarter.parse(period)
+    if q < EPOCH:
+        raise ValueError(f"{period} is before {EPOCH}, the first quarter the analytics hold")
+    return (q.year - EPOCH.year) * 4 + q.number - 1
+
+
+class Activity(models.Model):
+    """What a buyer's rows share: its first quarter, its state and type, and ``quarters``, one
+    character per quarter from 1970Q1 ("1" bought, "0" or nothing did not), so that "bought at
+    least once in this span" is a substring test on one row per buyer instead of a distinct
+    count over its purchases."""
+
+    first_period = models.CharField(max_length=6)
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+", db_index=False)
     agency_type = models.CharField(max_length=24, choices=AgencyType.choices)
+    quarters = models.TextField(default="", blank=True)
+
+    class Meta:
+        abstract = True
+
+    def bought_in(self, period: str) -> bool:
+        i = quarter_index(period)
+        return self.quarters[i : i + 1] == "1"
+
+
+class AgreementBuyer(Activity):
+    """An agency that bought under an agreement: when first (each first use is a
+    solicitation it did not have to run) and in which quarters."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="+")
+    supplier = models.ForeignKey(
+        Supplier, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", db_index=False)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["agreement", "agency"], name="one_first_use")
+            models.UniqueConstraint(fields=["agreement", "agency"], name="one_agreement_buyer")
         ]
-        indexes = [models.Index(fields=["agreement", "period"])]
+        indexes = [models.Index(fields=["agreement", "first_period"])]
 
 
-class FirstPurchase(models.Model):
-    """The quarter an agency first bought under any agreement: its cohort."""
+class Buyer(Activity):
+    """An agency that bought under any agreement: its first quarter is its cohort."""
 
     agency = models.OneToOneField(
         Agency, on_delete=models.PROTECT, primary_key=True, related_name="+"
     )
-    period = models.CharField(max_length=6, db_index=True)
-    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+", db_index=False)
-    agency_type = models.CharField(max_length=24, choices=AgencyType.choices)
-
-
-class ActiveYear(models.Model):
-    """A calendar year in which an agency bought under any agreement."""
-
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", db_index=False)
-    year = models.PositiveSmallIntegerField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["agency", "year"], name="one_active_year"),
-        ]
-        indexes = [models.Index(fields=["year", "agency"])]
+        indexes = [models.Index(fields=["first_period"])]
 
 
 class RetentionCell(models.Model):

@@ -1,23 +1,14 @@
 """Who sees which analytics (decision 0019).
 
-The program office and auditors see everything. A supplier's representatives see their own
-agreements; an agency's people its own purchases and savings, beside aggregates of its peers;
-a sponsor's viewers its constituency (the agency types it represents). Everyone, signed in or
-not, sees the program-wide aggregate pages. ``queries.lens_for`` turns the same roles into
-the filter every read applies."""
+Everyone, signed in or not, reads the whole program's aggregate pages (``analytics:view``).
+The program office and auditors read every slice, agency-level figures included
+(``analytics:view_all``). Anyone else reads the slices that are their own, by membership: a
+supplier's representatives its agreements, a sponsor's viewers its constituency, an agency's
+people its purchases (``scopes``)."""
 
 import rules
 
-from interlocal.core.permissions import (
-    everyone,
-    is_buyer,
-    is_overseer,
-    is_sponsor_viewer,
-    is_supplier_rep,
-)
+from interlocal.core.permissions import everyone, is_overseer
 
 rules.add_perm("analytics:view", everyone)
-rules.add_perm("analytics:view_program", is_overseer)
-rules.add_perm("analytics:view_supplier", is_supplier_rep)
-rules.add_perm("analytics:view_agency", is_buyer)
-rules.add_perm("analytics:view_sponsor", is_sponsor_viewer)
+rules.add_perm("analytics:view_all", is_overseer)

@@ -39,7 +39,7 @@ PALETTE = [
     "#3969ac",
 ]
 
-_CONFIG: dict[str, Any] = {
+CONFIG: dict[str, Any] = {
     "font": "Source Sans Pro Web, Helvetica Neue, Helvetica, Roboto, Arial, sans-serif",
     "axis": {"labelFontSize": 13, "titleFontSize": 13, "titleFontWeight": "normal"},
     "legend": {"labelFontSize": 13, "titleFontSize": 13, "orient": "top", "title": None},
@@ -87,7 +87,7 @@ def _money_bars(
             ],
             **encoding,
         },
-        "config": _CONFIG,
+        "config": CONFIG,
     }
 
 

@@ -94,6 +94,12 @@ def round_cbp(cbp: int) -> int:
     return to_cents(round_cents(Decimal(cbp) / Decimal(1_000_000)))
 
 
+def round_e8(amount_e8: int) -> int:
+    """Whole cents of an exact amount in hundred-millionths of a dollar (a price in
+    ten-thousandths times a quantity in ten-thousandths), rounded once, half up."""
+    return to_cents(round_cents(Decimal(amount_e8) / Decimal(100_000_000)))
+
+
 def allocate(total_cents: int, weights: Sequence[int]) -> list[int]:
     """Split ``total_cents`` in proportion to ``weights`` by largest remainder.
 

@@ -2,6 +2,7 @@
 agencies; see ``interlocal/reporting/tests/conftest.py``), reused: analytics start from its
 accepted reports."""
 
+from interlocal.analytics.tests.worlds import filed, served  # noqa: F401  (fixtures)
 from interlocal.reporting.tests.conftest import (  # noqa: F401  (fixtures)
     agencies,
     agreement,

@@ -8,13 +8,13 @@ from typing import Any
 from interlocal.analytics import certified
 from interlocal.analytics.models import (
     MEASURES,
-    ActiveYear,
     AgencyQuarter,
-    FirstPurchase,
-    FirstUse,
+    AgreementBuyer,
+    Buyer,
     RetentionCell,
     SegmentQuarter,
     StateQuarter,
+    quarter_index,
 )
 from interlocal.reporting.models import SalesLine
 
@@ -63,12 +63,16 @@ def expected() -> Tables:
 
     first_use: dict[tuple[int, int], str] = {}
     first_buy: dict[int, str] = {}
+    used: dict[tuple[int, int], set[int]] = defaultdict(set)
+    bought: dict[int, set[int]] = defaultdict(set)
     active: set[tuple[int, int]] = set()
     for agreement_id, period, agency_id in agency:
         first_use[(agreement_id, agency_id)] = min(
             period, first_use.get((agreement_id, agency_id), period)
         )
         first_buy[agency_id] = min(period, first_buy.get(agency_id, period))
+        used[(agreement_id, agency_id)].add(quarter_index(period))
+        bought[agency_id].add(quarter_index(period))
         active.add((agency_id, int(period[:4])))
 
     segment: dict[tuple, Counter[str]] = defaultdict(Counter)
@@ -102,9 +106,11 @@ def expected() -> Tables:
             for (ag, p, s_id, t), s in segment.items()
         },
         "state": {k: (*measures(s), s["agencies"], s["first_buyers"]) for k, s in state.items()},
-        "first_use": {(ag, a): (p, *place[a]) for (ag, a), p in first_use.items()},
-        "first_purchase": {(a,): (p, *place[a]) for a, p in first_buy.items()},
-        "active_year": {key: () for key in active},
+        "agreement_buyer": {
+            (ag, a): (p, *place[a], supplier_of[ag], frozenset(used[(ag, a)]))
+            for (ag, a), p in first_use.items()
+        },
+        "buyer": {(a,): (p, *place[a], frozenset(bought[a])) for a, p in first_buy.items()},
         "retention": {key: (n,) for key, n in retention.items()},
     }
 
@@ -112,7 +118,13 @@ def expected() -> Tables:
 def actual() -> Tables:
     def table(model: Any, key: list[str], values: list[str]) -> dict[tuple, tuple]:
         rows = model.objects.values_list(*key, *values)
-        return {tuple(r[: len(key)]): tuple(r[len(key) :]) for r in rows}
+        return {
+            tuple(r[: len(key)]): tuple(
+                _marked(v) if name == "quarters" else v
+                for name, v in zip(values, r[len(key) :], strict=True)
+            )
+            for r in rows
+        }
 
     return {
         "agency": table(
@@ -130,15 +142,21 @@ def actual() -> Tables:
             ["period", "state_id", "agency_type"],
             [*MEASURES, "agencies", "first_buyers"],
         ),
-        "first_use": table(
-            FirstUse, ["agreement_id", "agency_id"], ["period", "state_id", "agency_type"]
+        "agreement_buyer": table(
+            AgreementBuyer,
+            ["agreement_id", "agency_id"],
+            ["first_period", "state_id", "agency_type", "supplier_id", "quarters"],
         ),
-        "first_purchase": table(
-            FirstPurchase, ["agency_id"], ["period", "state_id", "agency_type"]
+        "buyer": table(
+            Buyer, ["agency_id"], ["first_period", "state_id", "agency_type", "quarters"]
         ),
-        "active_year": table(ActiveYear, ["agency_id", "year"], []),
         "retention": table(RetentionCell, ["cohort", "year", "agency_type"], ["agencies"]),
     }
+
+
+def _marked(quarters: str) -> frozenset[int]:
+    """The quarters an activity string marks bought (its zeros and length do not matter)."""
+    return frozenset(i for i, c in enumerate(quarters) if c == "1")
 
 
 def _in_force(day: datetime.date, spans: list[tuple[datetime.date, datetime.date]]) -> bool:

@@ -10,16 +10,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from interlocal.analytics.models import (
-    FirstPurchase,
-    FirstUse,
+    AgreementBuyer,
+    Buyer,
     RetentionCell,
     SegmentQuarter,
     StateQuarter,
 )
 from interlocal.analytics.services import rollups
 from interlocal.analytics.tests.oracle import actual, assert_reconciled, expected
+from interlocal.analytics.tests.worlds import at, certify
 from interlocal.core.periods import Quarter
-from interlocal.registry.models import Certification
 from interlocal.reporting.models import (
     MatchMethod,
     ReportCustomer,
@@ -29,59 +29,11 @@ from interlocal.reporting.models import (
     SalesLine,
     SalesReport,
 )
-from interlocal.reporting.services import accept_report, obligation_for
+from interlocal.reporting.services import accept_report
 from interlocal.reporting.tests.conftest import HEADER, csv_bytes, file_report, line
 from tests import factories
 
 WITH_LIST = (*HEADER, "List Price")
-
-
-def at(time_machine, day: str) -> None:
-    time_machine.move_to(datetime.datetime.fromisoformat(f"{day}T15:00:00+00:00"), tick=False)
-
-
-def certify(supplier, kind: str, start: str, end: str) -> Certification:
-    return Certification.objects.create(
-        supplier=supplier,
-        kind=kind,
-        certifying_body="Texas HUB Program",
-        number=f"{kind}-1",
-        valid_from=datetime.date.fromisoformat(start),
-        valid_to=datetime.date.fromisoformat(end),
-        verification_status=Certification.Verification.VERIFIED,
-    )
-
-
-@pytest.fixture
-def filed(settings, time_machine, agreement, agencies, rep, supplier):
-    """2026Q1: Austin (2 reams at $45.00, list $54.99) and Travis County (20 reams, no list
-    price); 2026Q2: Austin again and Tulsa Public Schools. The supplier is a certified small
-    business from 1 January to 15 February 2026 only."""
-    settings.SALES_AUTO_ACCEPT = True
-    certify(supplier, "SBE", "2026-01-01", "2026-02-15")
-    at(time_machine, "2026-04-10")
-    q1 = obligation_for(agreement.number, "2026Q1", actor=rep)
-    rows = [
-        {**line(invoice="A", date="2026-02-10"), "List Price": "54.99"},
-        line(invoice="B", date="2026-03-02", customer="Travis County", qty="20", amount="900.00"),
-    ]
-    file_report(q1, csv_bytes(rows, WITH_LIST), actor=rep)
-    at(time_machine, "2026-07-10")
-    q2 = obligation_for(agreement.number, "2026Q2", actor=rep)
-    rows = [
-        line(invoice="C", date="2026-05-15"),
-        line(
-            invoice="D",
-            date="2026-05-20",
-            customer="Tulsa Public Schools",
-            state="OK",
-            zip="74103",
-            qty="10",
-            amount="450.00",
-        ),
-    ]
-    file_report(q2, csv_bytes(rows), actor=rep)
-    return {"q1": q1, "q2": q2}
 
 
 def test_acceptance_writes_the_rollups_the_lines_add_up_to(filed, agencies, agreement) -> None:
@@ -102,7 +54,7 @@ def test_acceptance_writes_the_rollups_the_lines_add_up_to(filed, agencies, agre
         agreement=agreement, period="2026Q2", agency_type="municipality"
     )
     assert (q2.agencies, q2.first_uses) == (1, 0)  # Austin came back: not a new first use
-    assert FirstPurchase.objects.get(agency=austin).period == "2026Q1"
+    assert Buyer.objects.get(agency=austin).first_period == "2026Q1"
     assert (
         RetentionCell.objects.get(cohort=2026, year=2026, agency_type="municipality").agencies == 1
     )
@@ -119,8 +71,10 @@ def test_a_correction_moves_first_uses_and_cohorts(filed, agencies, agreement, r
     report = file_report(filed["q1"], csv_bytes(rows), actor=rep)
     assert report.status == ReportStatus.ACCEPTED and report.version == 2
     assert_reconciled()
-    assert FirstUse.objects.get(agreement=agreement, agency=austin).period == "2026Q2"
-    assert FirstPurchase.objects.get(agency=austin).period == "2026Q2"
+    assert AgreementBuyer.objects.get(agreement=agreement, agency=austin).first_period == "2026Q2"
+    buyer = Buyer.objects.get(agency=austin)
+    assert buyer.first_period == "2026Q2"
+    assert buyer.bought_in("2026Q2") and not buyer.bought_in("2026Q1")
     q2 = SegmentQuarter.objects.get(
         agreement=agreement, period="2026Q2", agency_type="municipality"
     )

@@ -71,6 +71,10 @@ EXPECTED: dict[str, set[str]] = {
     "fees:approve_distribution": {"program_admin"},
     # the fee transparency pages and recipients' statements (decision 0018)
     "transparency:view": ALL,
+    # analytics: the program's aggregates for all; every slice for the program office and
+    # auditors; anyone else their own slices, by membership (decision 0019)
+    "analytics:view": ALL,
+    "analytics:view_all": {"program_admin", "auditor"},
 }
 
 # Namespaces served by libraries with their own protection (login, MFA, admin, API).
@@ -284,6 +288,8 @@ def _kwargs_for(
         return {key: year_or_quarter[key] for key in keys}
     if keys == {"period"}:
         return {"period": "2026Q1"}
+    if namespace == "analytics":
+        return {"slug": "sales"}
     if name == "fees:end_policy":
         return {"pk": 1}
     if keys == {"rule_id"}:

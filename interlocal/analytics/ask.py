@@ -1,0 +1,86 @@
+"""What a page or an API call asks for, read from its query string: whose figures (the scope),
+which quarters (the span) and which slice (state, agency type, agency, agreement, supplier).
+Anything that cannot be read is refused with a message that says how to write it."""
+
+import dataclasses
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import QueryDict
+from django.utils import timezone
+
+from interlocal.analytics import queries
+from interlocal.analytics.queries import Span
+from interlocal.analytics.scopes import Scope, scope_named
+from interlocal.core.models import State
+from interlocal.core.periods import Quarter
+from interlocal.registry.models import AgencyType
+
+#: The query string's keys, in the order links write them.
+KEYS = ("scope", "period", "state", "type", "agency", "agreement", "supplier")
+
+
+class BadAsk(ValueError):
+    """A query string the analytics cannot answer; the message says what to write instead."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Ask:
+    scope: Scope
+    span: Span
+    where: dict[str, Any]
+    #: the query string's own values, to rebuild links from
+    params: dict[str, str]
+
+    def link(self, **changes: Any) -> str:
+        """This query string with ``changes`` (None removes a key)."""
+        params = {**self.params, **{k: v for k, v in changes.items() if v is not None}}
+        for key, value in changes.items():
+            if value is None:
+                params.pop(key, None)
+        return "?" + urlencode(params) if params else "?"
+
+
+def parse_span(text: str) -> Span:
+    """2026Q3, or a range 2025Q4-2026Q3."""
+    first, sep, last = text.partition("-")
+    try:
+        return Span(Quarter.parse(first), Quarter.parse(last if sep else first))
+    except ValueError as exc:
+        raise BadAsk(f"{exc}; a range is written 2025Q4-2026Q3") from None
+
+
+def read(user: Any, get: QueryDict) -> Ask:
+    """The scope (PermissionDenied when not the user's), span and slice of a query string."""
+    scope = scope_named(user, get.get("scope"))
+    params: dict[str, str] = {k: str(get[k]) for k in KEYS if get.get(k)}
+    start, end = str(get.get("from", "")), str(get.get("to", ""))
+    if start or end:
+        start, end = start or end, end or start
+        params["period"] = f"{start}-{end}" if start != end else start
+    if params.get("period"):
+        span = parse_span(params["period"])
+    else:
+        reported = queries.reported_span()
+        last = reported.last if reported else Quarter.containing(timezone.localdate()).previous()
+        span = Span.of(last)
+    where: dict[str, Any] = {}
+    if "state" in params:
+        state = State.objects.filter(postal=params["state"].upper()).first()
+        if state is None:
+            raise BadAsk(f"'{params['state']}' is not a state: use its postal code, like TX")
+        where["state"] = state.pk
+        params["state"] = state.postal
+    if "type" in params:
+        if params["type"] not in AgencyType.values:
+            types = ", ".join(AgencyType.values)
+            raise BadAsk(f"'{params['type']}' is not an agency type: use one of {types}")
+        where["agency_type"] = params["type"]
+    for name in ("agency", "agreement", "supplier"):
+        if name in params:
+            if not params[name].isdigit():
+                raise BadAsk(f"{name} is the number of its page, like {name}=12")
+            where[name] = int(params[name])
+    if scope.agency_id is not None:
+        where.pop("agency", None)
+    return Ask(scope, span, where, params)

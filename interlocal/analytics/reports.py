@@ -1,0 +1,280 @@
+"""The program's quarterly reports as tables: the columns, the rows with their comparisons and
+drill-down links, ready for a page, a CSV, a spreadsheet or the API. Figures come from
+``queries``; this module only arranges them.
+
+- **Sales** by state, then agency type, then agency, then agreement (nation -> state -> type
+  -> agency);
+- **Contract use** by agreement (with its supplier), then agency: the supplier participating-
+  agency sales report;
+- **Participation**: participating agencies against the agency universe by state and type,
+  those buying in the span, and those buying for the first time.
+"""
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Count, Q
+
+from interlocal.analytics import queries
+from interlocal.analytics.ask import Ask
+from interlocal.core.money import decimal_text, round_cbp
+from interlocal.registry.models import Agency
+
+#: Each report's drill-down: the next dimension is the first one the slice does not fix.
+PATHS = {
+    "sales": ("state", "agency_type", "agency", "agreement"),
+    "contracts": ("agreement", "agency"),
+    "participation": ("state", "agency_type", "agency"),
+}
+TITLES = {
+    "state": "State",
+    "agency_type": "Agency type",
+    "agency": "Agency",
+    "agreement": "Master agreement",
+    "supplier": "Supplier",
+    "period": "Quarter",
+}
+QUERY_KEYS = {
+    "state": "state",
+    "agency_type": "type",
+    "agency": "agency",
+    "agreement": "agreement",
+    "supplier": "supplier",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    kind: str = "count"  # text, usd, count, change, percent
+
+    def cell(self, row: dict[str, Any]) -> Any:
+        """The value as a CSV or spreadsheet holds it: decimal dollars, whole counts, text."""
+        value = row.get(self.key)
+        if self.kind == "usd":
+            return decimal_text(value or 0)
+        return "" if value is None else value
+
+
+@dataclasses.dataclass
+class Table:
+    title: str
+    dimension: str
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+    total: dict[str, Any]
+    note: str = ""
+
+    def grid(self) -> list[list[Any]]:
+        """Header and rows (then the total) for a CSV or a sheet."""
+        out: list[list[Any]] = [[c.title for c in self.columns]]
+        for row in [*self.rows, self.total]:
+            out.append([c.cell(row) for c in self.columns])
+        return out
+
+
+def level(report: str, ask: Ask) -> str | None:
+    """The dimension the report shows next for this slice (None: the slice is one cell)."""
+    fixed = set(ask.where)
+    if ask.scope.agency_id is not None:  # one agency: its state and type are fixed with it
+        fixed |= {"state", "agency_type", "agency"}
+    for dimension in PATHS[report]:
+        if dimension not in fixed:
+            if dimension == "agency" and not ask.scope.agency_level:
+                return None
+            return dimension
+    return None
+
+
+def _labelled(rows: list[dict[str, Any]], dimension: str, ask: Ask) -> None:
+    column = queries.DIMENSIONS[dimension]
+    names = queries.labels(dimension, (r[column] for r in rows))
+    codes = _codes(dimension, [r[column] for r in rows])
+    for row in rows:
+        ident = row[column]
+        row["label"] = names.get(ident, str(ident))
+        row["drill"] = ask.link(**{QUERY_KEYS[dimension]: codes.get(ident, ident)})
+        row["id"] = codes.get(ident, ident)
+
+
+def _codes(dimension: str, ids: Sequence[Any]) -> dict[Any, Any]:
+    """What the query string calls each id: a state by its postal code."""
+    if dimension != "state":
+        return {}
+    from interlocal.core.models import State
+
+    return dict(State.objects.filter(pk__in=list(ids)).values_list("pk", "postal"))
+
+
+def sales(ask: Ask, report: str = "sales") -> Table:
+    """Sales in the span by the report's next dimension, with the same slice a quarter (or a
+    span) before and a year before."""
+    dimension = level(report, ask) or "period"
+    by = [dimension] + (["supplier"] if dimension == "agreement" else [])
+    rows = queries.figures(ask.scope, ask.span, by, ask.where)
+    column = queries.DIMENSIONS[dimension]
+    before = _by_key(queries.figures(ask.scope, ask.span.previous(), by, ask.where), column)
+    year = _by_key(queries.figures(ask.scope, ask.span.year_before(), by, ask.where), column)
+    total = queries.totals(ask.scope, ask.span, ask.where)
+    if dimension != "period":
+        _labelled(rows, dimension, ask)
+    else:
+        for row in rows:
+            row["label"], row["id"], row["drill"] = row["period"], row["period"], ""
+        rows.sort(key=lambda r: r["period"])
+    supplier_names = queries.labels("supplier", (r.get("supplier_id") for r in rows))
+    for row in [*rows, total]:
+        key = row.get(column)
+        row["fee_cents"] = round_cbp(row["fee_cbp"])
+        row["share"] = queries.share(row["sales_cents"], total["sales_cents"])
+        row["previous_cents"] = (
+            before.get(key, {}).get("sales_cents", 0) if row is not total else _sum(before)
+        )
+        row["year_before_cents"] = (
+            year.get(key, {}).get("sales_cents", 0) if row is not total else _sum(year)
+        )
+        row["vs_previous"] = queries.change(row["sales_cents"], row["previous_cents"])
+        row["vs_year_before"] = queries.change(row["sales_cents"], row["year_before_cents"])
+        row["supplier"] = supplier_names.get(row.get("supplier_id"), "")
+    total["label"] = "Total"
+    columns = [Column("label", TITLES[dimension], "text")]
+    if dimension == "agreement":
+        columns.append(Column("supplier", "Supplier", "text"))
+    columns += [
+        Column("sales_cents", f"Sales {ask.span}", "usd"),
+        Column("share", "Share", "percent"),
+        Column("previous_cents", f"Sales {ask.span.previous()}", "usd"),
+        Column("vs_previous", "Change", "change"),
+        Column("year_before_cents", f"Sales {ask.span.year_before()}", "usd"),
+        Column("vs_year_before", "Year over year", "change"),
+        Column("agencies", "Agencies buying"),
+        Column("lines", "Invoice lines"),
+        Column("fee_cents", "Admin fees", "usd"),
+    ]
+    title = {"sales": "Sales", "contracts": "Contract use"}[report]
+    return Table(f"{title} by {TITLES[dimension].lower()}", dimension, columns, rows, total)
+
+
+def _by_key(rows: list[dict[str, Any]], column: str) -> dict[Any, dict[str, Any]]:
+    return {r.get(column): r for r in rows}
+
+
+def _sum(rows: dict[Any, dict[str, Any]]) -> int:
+    return sum(r["sales_cents"] for r in rows.values())
+
+
+def participation(ask: Ask) -> Table:
+    """Participating agencies (registered by the span's last day) against the universe, by the
+    next dimension of state -> type -> agency, with those buying in the span and buying for
+    the first time."""
+    dimension = level("participation", ask) or "agency"
+    if dimension == "agency":
+        return _participants(ask)
+    column = queries.DIMENSIONS[dimension]
+    last_day = ask.span.last.last_day
+    universe = Agency.objects.all()
+    if ask.scope.agency_types is not None:
+        universe = universe.filter(agency_type__in=sorted(ask.scope.agency_types))
+    filters = {
+        queries.DIMENSIONS[k]: v for k, v in ask.where.items() if k in ("state", "agency_type")
+    }
+    counts = {
+        r[column]: r
+        for r in universe.filter(**filters)
+        .values(column)
+        .annotate(
+            universe=Count("pk"),
+            participating=Count("pk", filter=Q(participating_since__lte=last_day)),
+            joined=Count(
+                "pk",
+                filter=Q(
+                    participating_since__gte=ask.span.first.first_day,
+                    participating_since__lte=last_day,
+                ),
+            ),
+        )
+        .order_by()
+    }
+    buying = {r[column]: r for r in queries.figures(ask.scope, ask.span, [dimension], ask.where)}
+    rows = []
+    for key, r in counts.items():
+        b = buying.get(key, {})
+        rows.append(
+            {
+                column: key,
+                "universe": r["universe"],
+                "participating": r["participating"],
+                "penetration": queries.share(r["participating"], r["universe"]),
+                "joined": r["joined"],
+                "agencies": b.get("agencies", 0),
+                "first_buyers": b.get("first_buyers", 0),
+                "sales_cents": b.get("sales_cents", 0),
+            }
+        )
+    rows.sort(key=lambda r: (-r["participating"], str(r[column])))
+    _labelled(rows, dimension, ask)
+    total: dict[str, Any] = {"label": "Total"}
+    for key in ("universe", "participating", "joined", "sales_cents", "first_buyers"):
+        total[key] = sum(r[key] for r in rows)
+    total["agencies"] = queries.totals(ask.scope, ask.span, ask.where)["agencies"]
+    total["penetration"] = queries.share(total["participating"], total["universe"])
+    columns = [
+        Column("label", TITLES[dimension], "text"),
+        Column("universe", "Agency universe"),
+        Column("participating", f"Participating on {last_day:%b %-d, %Y}"),
+        Column("penetration", "Penetration", "percent"),
+        Column("joined", f"Joined in {ask.span}"),
+        Column("agencies", f"Buying in {ask.span}"),
+        Column("first_buyers", "Buying for the first time"),
+        Column("sales_cents", "Sales", "usd"),
+    ]
+    return Table(
+        f"Participating agencies by {TITLES[dimension].lower()}", dimension, columns, rows, total
+    )
+
+
+def _participants(ask: Ask) -> Table:
+    """The agencies of one state and type: when each joined and what it bought in the span."""
+    where = {k: v for k, v in ask.where.items() if k in ("state", "agency_type")}
+    agencies = Agency.objects.filter(
+        participating_since__isnull=False, **{queries.DIMENSIONS[k]: v for k, v in where.items()}
+    )
+    if ask.scope.agency_types is not None:
+        agencies = agencies.filter(agency_type__in=sorted(ask.scope.agency_types))
+    if ask.scope.agency_id is not None:
+        agencies = agencies.filter(pk=ask.scope.agency_id)
+    bought = {r["agency_id"]: r for r in queries.figures(ask.scope, ask.span, ["agency"], where)}
+    rows = []
+    for agency in agencies.order_by("name")[:2000]:
+        b = bought.get(agency.pk, {})
+        rows.append(
+            {
+                "agency_id": agency.pk,
+                "label": agency.name,
+                "joined_on": str(agency.participating_since),
+                "route": agency.get_participation_route_display(),
+                "sales_cents": b.get("sales_cents", 0),
+                "lines": b.get("lines", 0),
+                "agencies": 1 if b else 0,
+                "drill": "",
+            }
+        )
+    total = {
+        "label": "Total",
+        "sales_cents": sum(r["sales_cents"] for r in rows),
+        "lines": sum(r["lines"] for r in rows),
+        "agencies": sum(r["agencies"] for r in rows),
+    }
+    columns = [
+        Column("label", "Agency", "text"),
+        Column("joined_on", "Participating since", "text"),
+        Column("route", "How it joined", "text"),
+        Column("sales_cents", f"Sales {ask.span}", "usd"),
+        Column("lines", "Invoice lines"),
+    ]
+    note = (
+        "Only the first 2,000 agencies are listed; narrow the slice." if len(rows) == 2000 else ""
+    )
+    return Table("Participating agencies", "agency", columns, rows, total, note)

@@ -1,0 +1,211 @@
+"""The analytics pages and exports: the figures they show are the accepted lines' sums, each
+person reads the slices that are theirs (decision 0019), and drill-down goes nation -> state
+-> type -> agency and agreement -> agency."""
+
+import io
+
+import openpyxl
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from interlocal.analytics.scopes import scope_named
+from interlocal.reporting.models import SalesLine
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+SALES = reverse("analytics:report", args=["sales"])
+CONTRACTS = reverse("analytics:report", args=["contracts"])
+PARTICIPATION = reverse("analytics:report", args=["participation"])
+
+
+def facts_cents(**filters) -> int:
+    return sum(SalesLine.objects.facts().filter(**filters).values_list("extended_cents", flat=True))
+
+
+def test_the_overview_totals_are_the_accepted_lines(served, client) -> None:
+    page = client.get(reverse("analytics:index"), {"period": "2026Q2"})
+    assert page.status_code == 200
+    # 2026Q2: Austin $90, Tulsa Public Schools $450, Lake Ridge $450, Travis County $900
+    total = facts_cents(report__obligation__period="2026Q2")
+    assert total == 189_000
+    figures = page.context["rows"]
+    assert figures[0]["now"] == total
+    assert figures[0]["previous"] == facts_cents(report__obligation__period="2026Q1")
+    assert figures[2]["now"] == 4  # agencies buying
+    assert figures[1]["now"] == 3780  # 2% of $1,890.00
+    assert (
+        b'data-chart="state-map"' in page.content and b"us-atlas/states-albers-10m" in page.content
+    )
+
+
+def test_a_range_counts_each_buying_agency_once(served, client) -> None:
+    page = client.get(reverse("analytics:index"), {"from": "2026Q1", "to": "2026Q2"})
+    figures = page.context["rows"]
+    assert figures[0]["now"] == facts_cents()
+    # Austin, Travis County, Tulsa Public Schools, Lake Ridge: Austin and Travis bought in both
+    assert figures[2]["now"] == 4
+
+
+def test_sales_drill_down_from_nation_to_agency(served, client_for, agencies) -> None:
+    office = client_for("program_admin")
+    nation = office.get(SALES, {"period": "2026Q2"}).context["table"]
+    assert nation.dimension == "state"
+    by_state = {r["id"]: r["sales_cents"] for r in nation.rows}
+    assert by_state == {
+        "TX": facts_cents(report__obligation__period="2026Q2", agency__state__postal="TX"),
+        "OK": 45_000,
+    }
+    state = office.get(SALES, {"period": "2026Q2", "state": "TX"}).context["table"]
+    assert state.dimension == "agency_type"
+    assert {r["id"]: r["sales_cents"] for r in state.rows} == {
+        "county": 90_000,
+        "municipality": 54_000,
+    }
+    kind = office.get(SALES, {"period": "2026Q2", "state": "TX", "type": "municipality"})
+    rows = kind.context["table"].rows
+    assert [(r["label"], r["sales_cents"]) for r in rows] == [
+        ("City of Lake Ridge (TX)", 45_000),
+        ("Austin (TX)", 9_000),
+    ]
+    austin = office.get(rows[1]["drill"].replace("?", SALES + "?", 1)).context["table"]
+    assert austin.dimension == "agreement"
+    assert [r["sales_cents"] for r in austin.rows] == [9_000]
+
+
+def test_comparisons_with_the_quarter_and_the_year_before(served, client_for) -> None:
+    table = (
+        client_for("program_admin").get(SALES, {"period": "2026Q2", "state": "TX"}).context["table"]
+    )
+    county = next(r for r in table.rows if r["id"] == "county")
+    assert (county["sales_cents"], county["previous_cents"]) == (90_000, 90_000)
+    assert county["vs_previous"] == "+0.0%"
+    municipal = next(r for r in table.rows if r["id"] == "municipality")
+    assert municipal["previous_cents"] == 9_000 and municipal["vs_previous"] == "+500.0%"
+    assert municipal["year_before_cents"] == 0 and municipal["vs_year_before"] == "new"
+
+
+def test_contract_use_by_agreement_then_agency(served, client_for) -> None:
+    office = client_for("program_admin")
+    table = office.get(CONTRACTS, {"period": "2026Q2"}).context["table"]
+    assert table.dimension == "agreement"
+    assert {r["label"].split()[0]: (r["sales_cents"], r["supplier"]) for r in table.rows} == {
+        "MA-RIVAL": (135_000, "Rival Supply Co."),
+        "MA-TEST-1": (54_000, table.rows[1]["supplier"]),
+    }
+    rival = served["rival_agreement"]
+    agencies = office.get(CONTRACTS, {"period": "2026Q2", "agreement": rival.pk}).context["table"]
+    assert [r["label"] for r in agencies.rows] == ["Travis County (TX)", "City of Lake Ridge (TX)"]
+
+
+def test_exports_hold_the_page_figures(served, client_for) -> None:
+    office = client_for("program_admin")
+    csv = office.get(SALES, {"period": "2026Q2", "format": "csv"})
+    assert csv["Content-Type"].startswith("text/csv")
+    lines = csv.content.decode().splitlines()
+    assert lines[0].startswith("State,Sales 2026Q2,Share,")
+    assert lines[-1].startswith("Total,1890.00,100.0%,")
+    sheet = office.get(SALES, {"period": "2026Q2", "format": "xlsx"})
+    book = openpyxl.load_workbook(io.BytesIO(sheet.content))
+    rows = list(book.active.values)
+    assert rows[0][0] == "State" and rows[-1][:2] == ("Total", "1890.00")
+
+
+def test_participation_against_the_universe(served, client_for, agencies) -> None:
+    table = client_for("program_admin").get(PARTICIPATION, {"period": "2026Q2"}).context["table"]
+    texas = next(r for r in table.rows if r["id"] == "TX")
+    assert texas["agencies"] == 3  # Austin, Travis County, Lake Ridge bought in 2026Q2
+    assert texas["first_buyers"] == 1  # Lake Ridge
+    assert texas["participating"] <= texas["universe"]
+
+
+# Who sees what.
+
+
+@pytest.mark.parametrize(
+    "role, allowed",
+    [
+        (None, {"program"}),
+        ("program_admin", {"program", "supplier", "rival", "sponsor", "agency", "other_agency"}),
+        ("auditor", {"program", "supplier", "rival", "sponsor", "agency", "other_agency"}),
+        ("supplier_rep", {"program", "supplier"}),
+        ("sponsor_viewer", {"program", "sponsor"}),
+        ("buyer", {"program", "agency"}),
+        ("lead_agency_officer", {"program", "lead"}),
+        ("advisory_member", {"program", "lead"}),
+    ],
+)
+def test_each_person_reads_their_own_slices(served, personas, agencies, role, allowed) -> None:
+    user = personas[role] if role else None
+    supplier = personas["supplier_rep"].primary_organization.supplier_id
+    keys = {
+        "program": "program",
+        "supplier": f"supplier:{supplier}",
+        "rival": f"supplier:{served['rival'].primary_organization.supplier_id}",
+        "sponsor": f"sponsor:{personas['sponsor_viewer'].primary_organization.sponsor_id}",
+        "agency": f"agency:{personas['buyer'].primary_organization.agency_id}",
+        "lead": f"agency:{personas['lead_agency_officer'].primary_organization.agency_id}",
+        "other_agency": f"agency:{agencies['Austin'].pk}",
+    }
+    granted = set()
+    for name, key in keys.items():
+        try:
+            scope_named(user, key)
+            granted.add(name)
+        except PermissionDenied:
+            pass
+    if role in ("program_admin", "auditor"):
+        allowed = allowed | {"lead"}
+    assert granted == allowed
+
+
+def test_the_public_stops_at_the_agency_type(served, client) -> None:
+    table = client.get(SALES, {"period": "2026Q2", "state": "TX"}).context["table"]
+    assert table.dimension == "agency_type"
+    deeper = client.get(SALES, {"period": "2026Q2", "state": "TX", "type": "county"})
+    assert deeper.context["table"].dimension == "period"  # no agency level: the slice by quarter
+    assert client.get(SALES, {"period": "2026Q2", "agency": "1"}).status_code == 403
+
+
+def test_the_program_may_publish_agency_figures(served, client, settings) -> None:
+    settings.ANALYTICS_PUBLISH_AGENCIES = True
+    table = client.get(SALES, {"period": "2026Q2", "state": "TX", "type": "county"}).context[
+        "table"
+    ]
+    assert [r["label"] for r in table.rows] == ["Travis County (TX)"]
+
+
+def test_a_supplier_sees_its_agreements_down_to_the_agency(served, client_for, personas) -> None:
+    rep = client_for("supplier_rep")
+    page = rep.get(CONTRACTS, {"period": "2026Q2"})
+    assert page.context["ask"].scope.kind == "supplier"  # its own slice first
+    assert [r["label"].split()[0] for r in page.context["table"].rows] == ["MA-TEST-1"]
+    rival = page.context["table"].rows[0]
+    agencies = rep.get(CONTRACTS + rival["drill"]).context["table"]
+    assert {r["label"] for r in agencies.rows} == {"Austin (TX)", "Tulsa Public Schools (OK)"}
+    other = f"supplier:{factories.SupplierFactory().pk}"
+    assert rep.get(CONTRACTS, {"scope": other}).status_code == 403
+
+
+def test_an_agency_sees_its_own_purchases(served, client_for, personas) -> None:
+    buyer = client_for("buyer")
+    page = buyer.get(SALES, {"period": "2026Q2"})
+    assert page.context["ask"].scope.kind == "agency"
+    table = page.context["table"]
+    assert table.dimension == "agreement"
+    assert [(r["label"].split()[0], r["sales_cents"]) for r in table.rows] == [("MA-RIVAL", 45_000)]
+
+
+def test_a_sponsor_sees_its_constituency(served, client_for) -> None:
+    page = client_for("sponsor_viewer").get(SALES, {"period": "2026Q2"})
+    assert page.context["ask"].scope.kind == "sponsor"
+    # the persona's sponsor represents counties: Travis County's $900.00, nothing else
+    assert page.context["table"].total["sales_cents"] == 90_000
+
+
+def test_a_query_string_that_cannot_be_read_says_how_to_write_it(served, client) -> None:
+    page = client.get(SALES, {"period": "2026-3"})
+    assert page.status_code == 400
+    assert b"write it like 2026Q3" in page.content
+    assert client.get(SALES, {"state": "XX"}).status_code == 400
+    assert b"postal code" in client.get(SALES, {"state": "XX"}).content

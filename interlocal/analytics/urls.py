@@ -1,0 +1,9 @@
+from django.urls import path
+
+from interlocal.analytics import views
+
+app_name = "analytics"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<slug:slug>/", views.report, name="report"),
+]
