@@ -4,6 +4,7 @@
 from ninja import NinjaAPI
 
 from interlocal.agreements.api import router as agreements_router
+from interlocal.analytics.api import router as analytics_router
 from interlocal.eligibility.api import router as eligibility_router
 from interlocal.fees.api import router as fees_router
 from interlocal.opendata.api import router as opendata_router
@@ -28,3 +29,4 @@ api.add_router("/", eligibility_router)
 api.add_router("/", opendata_router)
 api.add_router("/", reporting_router)
 api.add_router("/", fees_router)
+api.add_router("/", analytics_router)

@@ -206,6 +206,7 @@ class ApiScope(models.TextChoices):
     PROPOSALS_WRITE = "proposals:write", "Submit proposals to solicitations"
     SALESREPORTS_WRITE = "salesreports:write", "File quarterly sales reports and read their results"
     FEES_READ = "fees:read", "Read fee invoices, their lines, payments and ledger postings"
+    ANALYTICS_READ = "analytics:read", "Read the analytics of your own slice, down to the agency"
 
 
 # Which scopes a key of each organization kind may carry. Enrolling agencies is for the program
@@ -221,12 +222,18 @@ SCOPES_BY_KIND: dict[str, frozenset[str]] = {
             ApiScope.SOLICITATIONS_WRITE,
             ApiScope.SALESREPORTS_WRITE,
             ApiScope.FEES_READ,
+            ApiScope.ANALYTICS_READ,
         }
     ),
-    OrgKind.SPONSOR: frozenset({ApiScope.REGISTRATIONS_WRITE}),
-    OrgKind.AGENCY: frozenset({ApiScope.SOLICITATIONS_WRITE}),
+    OrgKind.SPONSOR: frozenset({ApiScope.REGISTRATIONS_WRITE, ApiScope.ANALYTICS_READ}),
+    OrgKind.AGENCY: frozenset({ApiScope.SOLICITATIONS_WRITE, ApiScope.ANALYTICS_READ}),
     OrgKind.SUPPLIER: frozenset(
-        {ApiScope.PROPOSALS_WRITE, ApiScope.SALESREPORTS_WRITE, ApiScope.FEES_READ}
+        {
+            ApiScope.PROPOSALS_WRITE,
+            ApiScope.SALESREPORTS_WRITE,
+            ApiScope.FEES_READ,
+            ApiScope.ANALYTICS_READ,
+        }
     ),
 }
 

@@ -3,10 +3,10 @@ which quarters (the span) and which slice (state, agency type, agency, agreement
 Anything that cannot be read is refused with a message that says how to write it."""
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import QueryDict
 from django.utils import timezone
 
 from interlocal.analytics import queries
@@ -50,7 +50,7 @@ def parse_span(text: str) -> Span:
         raise BadAsk(f"{exc}; a range is written 2025Q4-2026Q3") from None
 
 
-def read(user: Any, get: QueryDict) -> Ask:
+def read(user: Any, get: Mapping[str, Any]) -> Ask:
     """The scope (PermissionDenied when not the user's), span and slice of a query string."""
     scope = scope_named(user, get.get("scope"))
     params: dict[str, str] = {k: str(get[k]) for k in KEYS if get.get(k)}

@@ -150,3 +150,50 @@ def state_map(
         },
         "config": {**CONFIG, "legend": {**CONFIG["legend"], "title": value_title}},
     }
+
+
+def monthly_counts(
+    months: Sequence[str], series: dict[str, dict[str, int]], *, value_title: str
+) -> dict[str, Any]:
+    """Counts per month stacked by series (new participants by how they joined)."""
+    names = list(series)
+    values = [
+        {"month": m, "series": name, "value": n, "order": i}
+        for i, name in enumerate(names)
+        for m in months
+        if (n := series[name].get(m, 0))
+    ]
+    return {
+        "width": "container",
+        "height": 260,
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "data": {"values": values},
+        "mark": {"type": "bar"},
+        "encoding": {
+            "x": {
+                "field": "month",
+                "type": "ordinal",
+                "title": "Month",
+                "scale": {"domain": list(months)},
+                "axis": {"labelAngle": -45, "labelOverlap": "greedy"},
+            },
+            "y": {
+                "field": "value",
+                "type": "quantitative",
+                "stack": "zero",
+                "axis": _value_axis(value_title, False),
+            },
+            "color": {
+                "field": "series",
+                "type": "nominal",
+                "scale": {"domain": names, "range": PALETTE[: len(names)]},
+            },
+            "order": {"field": "order", "type": "ordinal"},
+            "tooltip": [
+                {"field": "month", "title": "Month"},
+                {"field": "series", "title": " "},
+                {"field": "value", "title": value_title},
+            ],
+        },
+        "config": CONFIG,
+    }

@@ -169,7 +169,11 @@ class AgreementBuyer(Activity):
         constraints = [
             models.UniqueConstraint(fields=["agreement", "agency"], name="one_agreement_buyer")
         ]
-        indexes = [models.Index(fields=["agreement", "first_period"])]
+        indexes = [
+            models.Index(fields=["agreement", "first_period"]),
+            # the first uses of a span, by state and type
+            models.Index(fields=["first_period", "state", "agency_type"]),
+        ]
 
 
 class Buyer(Activity):

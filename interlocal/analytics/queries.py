@@ -21,6 +21,7 @@ from interlocal.analytics.models import (
     AgencyQuarter,
     AgreementBuyer,
     Buyer,
+    RetentionCell,
     SegmentQuarter,
     StateQuarter,
     quarter_index,
@@ -174,7 +175,7 @@ def figures(
         buyers = active_buyers(scope, span, by, where)
         for row in rows:
             row["agencies"] = buyers.get(tuple(row[c] for c in columns), 0)
-    if model is AgencyQuarter:
+    if model is not SegmentQuarter:
         uses = _first_uses(scope, span, by, where)
         for row in rows:
             row["first_uses"] = uses.get(tuple(row[c] for c in columns), 0)
@@ -267,3 +268,35 @@ def change(now: int, before: int) -> str:
 
 def share(part: int, whole: int) -> str:
     return f"{part * 100 / whole:.1f}%" if whole else DASH
+
+
+def retention(scope: Scope) -> list[dict[str, Any]]:
+    """Each cohort of buyers (the year of their first purchase): its size and the share that
+    bought again each later year. By the scope's agency types; the program's buyers, whatever
+    the agreement (a supplier's or an agency's slice has no cohorts of its own)."""
+    cells = RetentionCell.objects.all()
+    if scope.agency_types is not None:
+        cells = cells.filter(agency_type__in=sorted(scope.agency_types))
+    counts: dict[int, dict[int, int]] = {}
+    for cohort, year, n in (
+        cells.values("cohort", "year")
+        .annotate(n=Sum("agencies"))
+        .values_list("cohort", "year", "n")
+    ):
+        counts.setdefault(cohort, {})[year] = n
+    out = []
+    for cohort in sorted(counts):
+        size = counts[cohort].get(cohort, 0)
+        later = [counts[cohort].get(cohort + k, 0) for k in range(1, 11)]
+        last = max(counts[cohort])
+        out.append(
+            {
+                "cohort": cohort,
+                "size": size,
+                "later": [
+                    share(n, size) if cohort + k <= last else ""
+                    for k, n in enumerate(later, start=1)
+                ],
+            }
+        )
+    return out

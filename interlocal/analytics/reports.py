@@ -22,10 +22,16 @@ from interlocal.core.money import decimal_text, round_cbp
 from interlocal.registry.models import Agency
 
 #: Each report's drill-down: the next dimension is the first one the slice does not fix.
+PLACES = ("state", "agency_type", "agency", "agreement")
+AGREEMENTS = ("agreement", "agency")
 PATHS = {
-    "sales": ("state", "agency_type", "agency", "agreement"),
-    "contracts": ("agreement", "agency"),
+    "sales": PLACES,
+    "contracts": AGREEMENTS,
     "participation": ("state", "agency_type", "agency"),
+    "savings": PLACES,
+    "savings-agreements": AGREEMENTS,
+    "diversity": PLACES,
+    "diversity-agreements": AGREEMENTS,
 }
 TITLES = {
     "state": "State",
@@ -91,15 +97,15 @@ def level(report: str, ask: Ask) -> str | None:
 def _labelled(rows: list[dict[str, Any]], dimension: str, ask: Ask) -> None:
     column = queries.DIMENSIONS[dimension]
     names = queries.labels(dimension, (r[column] for r in rows))
-    codes = _codes(dimension, [r[column] for r in rows])
+    ids = codes(dimension, [r[column] for r in rows])
     for row in rows:
         ident = row[column]
         row["label"] = names.get(ident, str(ident))
-        row["drill"] = ask.link(**{QUERY_KEYS[dimension]: codes.get(ident, ident)})
-        row["id"] = codes.get(ident, ident)
+        row["drill"] = ask.link(**{QUERY_KEYS[dimension]: ids.get(ident, ident)})
+        row["id"] = ids.get(ident, ident)
 
 
-def _codes(dimension: str, ids: Sequence[Any]) -> dict[Any, Any]:
+def codes(dimension: str, ids: Sequence[Any]) -> dict[Any, Any]:
     """What the query string calls each id: a state by its postal code."""
     if dimension != "state":
         return {}
@@ -108,16 +114,12 @@ def _codes(dimension: str, ids: Sequence[Any]) -> dict[Any, Any]:
     return dict(State.objects.filter(pk__in=list(ids)).values_list("pk", "postal"))
 
 
-def sales(ask: Ask, report: str = "sales") -> Table:
-    """Sales in the span by the report's next dimension, with the same slice a quarter (or a
-    span) before and a year before."""
+def grouped(ask: Ask, report: str) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
+    """The report's next dimension for the slice, its rows (labelled, with drill-down links)
+    and the slice's total."""
     dimension = level(report, ask) or "period"
     by = [dimension] + (["supplier"] if dimension == "agreement" else [])
     rows = queries.figures(ask.scope, ask.span, by, ask.where)
-    column = queries.DIMENSIONS[dimension]
-    before = _by_key(queries.figures(ask.scope, ask.span.previous(), by, ask.where), column)
-    year = _by_key(queries.figures(ask.scope, ask.span.year_before(), by, ask.where), column)
-    total = queries.totals(ask.scope, ask.span, ask.where)
     if dimension != "period":
         _labelled(rows, dimension, ask)
     else:
@@ -125,6 +127,28 @@ def sales(ask: Ask, report: str = "sales") -> Table:
             row["label"], row["id"], row["drill"] = row["period"], row["period"], ""
         rows.sort(key=lambda r: r["period"])
     supplier_names = queries.labels("supplier", (r.get("supplier_id") for r in rows))
+    for row in rows:
+        row["supplier"] = supplier_names.get(row.get("supplier_id"), "")
+    total = queries.totals(ask.scope, ask.span, ask.where)
+    total["label"] = "Total"
+    return dimension, rows, total
+
+
+def _first_columns(dimension: str) -> list[Column]:
+    columns = [Column("label", TITLES[dimension], "text")]
+    if dimension == "agreement":
+        columns.append(Column("supplier", "Supplier", "text"))
+    return columns
+
+
+def sales(ask: Ask, report: str = "sales") -> Table:
+    """Sales in the span by the report's next dimension, with the same slice a quarter (or a
+    span) before and a year before."""
+    dimension, rows, total = grouped(ask, report)
+    by = [dimension] + (["supplier"] if dimension == "agreement" else [])
+    column = queries.DIMENSIONS[dimension]
+    before = _by_key(queries.figures(ask.scope, ask.span.previous(), by, ask.where), column)
+    year = _by_key(queries.figures(ask.scope, ask.span.year_before(), by, ask.where), column)
     for row in [*rows, total]:
         key = row.get(column)
         row["fee_cents"] = round_cbp(row["fee_cbp"])
@@ -137,12 +161,8 @@ def sales(ask: Ask, report: str = "sales") -> Table:
         )
         row["vs_previous"] = queries.change(row["sales_cents"], row["previous_cents"])
         row["vs_year_before"] = queries.change(row["sales_cents"], row["year_before_cents"])
-        row["supplier"] = supplier_names.get(row.get("supplier_id"), "")
-    total["label"] = "Total"
-    columns = [Column("label", TITLES[dimension], "text")]
-    if dimension == "agreement":
-        columns.append(Column("supplier", "Supplier", "text"))
-    columns += [
+    columns = [
+        *_first_columns(dimension),
         Column("sales_cents", f"Sales {ask.span}", "usd"),
         Column("share", "Share", "percent"),
         Column("previous_cents", f"Sales {ask.span.previous()}", "usd"),
@@ -155,6 +175,46 @@ def sales(ask: Ask, report: str = "sales") -> Table:
     ]
     title = {"sales": "Sales", "contracts": "Contract use"}[report]
     return Table(f"{title} by {TITLES[dimension].lower()}", dimension, columns, rows, total)
+
+
+def savings(ask: Ask, report: str, cost_cents: int) -> Table:
+    """Price savings ((list - contract) x quantity on lines where both are known, with the
+    share of sales they cover) and solicitations avoided (first uses of an agreement, each
+    worth ``cost_cents``)."""
+    dimension, rows, total = grouped(ask, report)
+    for row in [*rows, total]:
+        row["coverage"] = queries.share(row["priced_cents"], row["sales_cents"])
+        listed = row["priced_cents"] + row["savings_cents"]
+        row["off_list"] = queries.share(row["savings_cents"], listed)
+        row["avoided_cents"] = row["first_uses"] * cost_cents
+    columns = [
+        *_first_columns(dimension),
+        Column("sales_cents", f"Sales {ask.span}", "usd"),
+        Column("priced_cents", "Sales with list and contract price", "usd"),
+        Column("coverage", "Coverage", "percent"),
+        Column("savings_cents", "Price savings", "usd"),
+        Column("off_list", "Off list price", "percent"),
+        Column("first_uses", "First uses of an agreement"),
+        Column("avoided_cents", "Solicitations avoided, at cost", "usd"),
+    ]
+    return Table(f"Savings by {TITLES[dimension].lower()}", dimension, columns, rows, total)
+
+
+def diversity(ask: Ask, report: str) -> Table:
+    """Sales with suppliers certified diverse, small or local on the invoice date."""
+    dimension, rows, total = grouped(ask, report)
+    for row in [*rows, total]:
+        for name in ("diverse", "small", "local"):
+            row[f"{name}_share"] = queries.share(row[f"{name}_cents"], row["sales_cents"])
+    columns = [*_first_columns(dimension), Column("sales_cents", f"Sales {ask.span}", "usd")]
+    for name, title in (("diverse", "diverse"), ("small", "small business"), ("local", "local")):
+        columns += [
+            Column(f"{name}_cents", f"With certified {title} suppliers", "usd"),
+            Column(f"{name}_share", "Share", "percent"),
+        ]
+    return Table(
+        f"Supplier diversity by {TITLES[dimension].lower()}", dimension, columns, rows, total
+    )
 
 
 def _by_key(rows: list[dict[str, Any]], column: str) -> dict[Any, dict[str, Any]]:
@@ -278,3 +338,46 @@ def _participants(ask: Ask) -> Table:
         "Only the first 2,000 agencies are listed; narrow the slice." if len(rows) == 2000 else ""
     )
     return Table("Participating agencies", "agency", columns, rows, total, note)
+
+
+def penetration(ask: Ask) -> dict[str, Any]:
+    """Participating agencies / universe on the span's last day, by state x agency type (the
+    scope's types only), and per state for the map."""
+    last_day = ask.span.last.last_day
+    universe = Agency.objects.all()
+    if ask.scope.agency_types is not None:
+        universe = universe.filter(agency_type__in=sorted(ask.scope.agency_types))
+    cells = list(
+        universe.values("state_id", "agency_type")
+        .annotate(
+            universe=Count("pk"),
+            participating=Count("pk", filter=Q(participating_since__lte=last_day)),
+        )
+        .order_by()
+    )
+    return {"cells": cells, "last_day": last_day}
+
+
+def registrations(ask: Ask, months: int = 60) -> list[dict[str, Any]]:
+    """Agencies that became participants, by month and route, over the ``months`` up to the
+    span's last day."""
+    from django.db.models.functions import TruncMonth
+
+    from interlocal.core.periods import add_months
+
+    last_day = ask.span.last.last_day
+    first = add_months(last_day.replace(day=1), -(months - 1))
+    joined = Agency.objects.filter(
+        participating_since__gte=first, participating_since__lte=last_day
+    )
+    if ask.scope.agency_types is not None:
+        joined = joined.filter(agency_type__in=sorted(ask.scope.agency_types))
+    if "state" in ask.where:
+        joined = joined.filter(state_id=ask.where["state"])
+    by_month: Any = (
+        joined.annotate(month=TruncMonth("participating_since"))
+        .values("month", "participation_route")
+        .annotate(n=Count("pk"))
+        .order_by("month", "participation_route")
+    )
+    return list(by_month)

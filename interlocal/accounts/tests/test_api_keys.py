@@ -198,6 +198,7 @@ def test_the_written_scope_policy():
         "proposals:write",
         "salesreports:write",
         "fees:read",
+        "analytics:read",
     ]
     written = {
         OrgKind.PROGRAM_OFFICE: {
@@ -205,10 +206,11 @@ def test_the_written_scope_policy():
             "solicitations:write",
             "salesreports:write",
             "fees:read",
+            "analytics:read",
         },
-        OrgKind.SPONSOR: {"registrations:write"},
-        OrgKind.AGENCY: {"solicitations:write"},
-        OrgKind.SUPPLIER: {"proposals:write", "salesreports:write", "fees:read"},
+        OrgKind.SPONSOR: {"registrations:write", "analytics:read"},
+        OrgKind.AGENCY: {"solicitations:write", "analytics:read"},
+        OrgKind.SUPPLIER: {"proposals:write", "salesreports:write", "fees:read", "analytics:read"},
     }
     assert written == SCOPES_BY_KIND
     assert set(SCOPES_BY_KIND) == set(OrgKind)
@@ -230,8 +232,8 @@ def test_agencies_and_suppliers_cannot_give_themselves_registrations_write(perso
     message = " ".join(excinfo.value.message_dict["scopes"])
     assert f"{org} cannot hold registrations:write" in message
     assert "program office and sponsor organizations only" in message
-    supplier_scopes = "proposals:write, salesreports:write, fees:read"
-    own = supplier_scopes if role == "supplier_rep" else "solicitations:write"
+    supplier_scopes = "proposals:write, salesreports:write, fees:read, analytics:read"
+    own = supplier_scopes if role == "supplier_rep" else "solicitations:write, analytics:read"
     assert f"{org} may choose from: {own}." in message
     assert ApiKey.objects.count() == 0
     assert not AuditEvent.objects.filter(verb="apikey.issue").exists()

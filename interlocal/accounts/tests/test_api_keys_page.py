@@ -80,10 +80,16 @@ def test_a_sponsor_viewer_creates_a_key_and_sees_the_token_only_once(personas, c
 @pytest.mark.parametrize(
     ("role", "offered"),
     [
-        ("sponsor_viewer", ["registrations:write"]),
+        ("sponsor_viewer", ["registrations:write", "analytics:read"]),
         (
             "program_admin",
-            ["registrations:write", "solicitations:write", "salesreports:write", "fees:read"],
+            [
+                "registrations:write",
+                "solicitations:write",
+                "salesreports:write",
+                "fees:read",
+                "analytics:read",
+            ],
         ),
     ],
 )
@@ -101,9 +107,9 @@ def test_the_page_offers_only_the_scopes_the_organization_may_hold(client_for, r
 @pytest.mark.parametrize(
     ("role", "scope"),
     [
-        ("buyer", "solicitations:write"),
-        ("lead_agency_officer", "solicitations:write"),
-        ("supplier_rep", "proposals:write salesreports:write fees:read"),
+        ("buyer", "solicitations:write analytics:read"),
+        ("lead_agency_officer", "solicitations:write analytics:read"),
+        ("supplier_rep", "proposals:write salesreports:write fees:read analytics:read"),
     ],
 )
 def test_agencies_and_suppliers_are_offered_their_own_scope(client_for, role, scope):
@@ -152,9 +158,10 @@ def test_a_person_in_two_organizations_sees_the_scopes_of_the_one_chosen(persona
     for_agency = client.get(url, {"organization": agency_org.pk}).content.decode()
     for_sponsor = client.get(url, {"organization": sponsor_org.pk}).content.decode()
 
-    # then the agency offers solicitations:write and the sponsor registrations:write
-    assert SCOPE_BOX.findall(for_agency) == ["solicitations:write"]
-    assert SCOPE_BOX.findall(for_sponsor) == ["registrations:write"]
+    # then the agency offers solicitations:write and the sponsor registrations:write (both
+    # their own analytics)
+    assert SCOPE_BOX.findall(for_agency) == ["solicitations:write", "analytics:read"]
+    assert SCOPE_BOX.findall(for_sponsor) == ["registrations:write", "analytics:read"]
     assert f'<option value="{sponsor_org.pk}" selected>' in for_sponsor
 
     # when they create a key for the sponsor

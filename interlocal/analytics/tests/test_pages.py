@@ -49,33 +49,35 @@ def test_a_range_counts_each_buying_agency_once(served, client) -> None:
 
 def test_sales_drill_down_from_nation_to_agency(served, client_for, agencies) -> None:
     office = client_for("program_admin")
-    nation = office.get(SALES, {"period": "2026Q2"}).context["table"]
+    nation = office.get(SALES, {"period": "2026Q2"}).context["tables"][0]
     assert nation.dimension == "state"
     by_state = {r["id"]: r["sales_cents"] for r in nation.rows}
     assert by_state == {
         "TX": facts_cents(report__obligation__period="2026Q2", agency__state__postal="TX"),
         "OK": 45_000,
     }
-    state = office.get(SALES, {"period": "2026Q2", "state": "TX"}).context["table"]
+    state = office.get(SALES, {"period": "2026Q2", "state": "TX"}).context["tables"][0]
     assert state.dimension == "agency_type"
     assert {r["id"]: r["sales_cents"] for r in state.rows} == {
         "county": 90_000,
         "municipality": 54_000,
     }
     kind = office.get(SALES, {"period": "2026Q2", "state": "TX", "type": "municipality"})
-    rows = kind.context["table"].rows
+    rows = kind.context["tables"][0].rows
     assert [(r["label"], r["sales_cents"]) for r in rows] == [
         ("City of Lake Ridge (TX)", 45_000),
         ("Austin (TX)", 9_000),
     ]
-    austin = office.get(rows[1]["drill"].replace("?", SALES + "?", 1)).context["table"]
+    austin = office.get(rows[1]["drill"].replace("?", SALES + "?", 1)).context["tables"][0]
     assert austin.dimension == "agreement"
     assert [r["sales_cents"] for r in austin.rows] == [9_000]
 
 
 def test_comparisons_with_the_quarter_and_the_year_before(served, client_for) -> None:
     table = (
-        client_for("program_admin").get(SALES, {"period": "2026Q2", "state": "TX"}).context["table"]
+        client_for("program_admin")
+        .get(SALES, {"period": "2026Q2", "state": "TX"})
+        .context["tables"][0]
     )
     county = next(r for r in table.rows if r["id"] == "county")
     assert (county["sales_cents"], county["previous_cents"]) == (90_000, 90_000)
@@ -87,14 +89,16 @@ def test_comparisons_with_the_quarter_and_the_year_before(served, client_for) ->
 
 def test_contract_use_by_agreement_then_agency(served, client_for) -> None:
     office = client_for("program_admin")
-    table = office.get(CONTRACTS, {"period": "2026Q2"}).context["table"]
+    table = office.get(CONTRACTS, {"period": "2026Q2"}).context["tables"][0]
     assert table.dimension == "agreement"
     assert {r["label"].split()[0]: (r["sales_cents"], r["supplier"]) for r in table.rows} == {
         "MA-RIVAL": (135_000, "Rival Supply Co."),
         "MA-TEST-1": (54_000, table.rows[1]["supplier"]),
     }
     rival = served["rival_agreement"]
-    agencies = office.get(CONTRACTS, {"period": "2026Q2", "agreement": rival.pk}).context["table"]
+    agencies = office.get(CONTRACTS, {"period": "2026Q2", "agreement": rival.pk}).context["tables"][
+        0
+    ]
     assert [r["label"] for r in agencies.rows] == ["Travis County (TX)", "City of Lake Ridge (TX)"]
 
 
@@ -112,7 +116,9 @@ def test_exports_hold_the_page_figures(served, client_for) -> None:
 
 
 def test_participation_against_the_universe(served, client_for, agencies) -> None:
-    table = client_for("program_admin").get(PARTICIPATION, {"period": "2026Q2"}).context["table"]
+    table = (
+        client_for("program_admin").get(PARTICIPATION, {"period": "2026Q2"}).context["tables"][0]
+    )
     texas = next(r for r in table.rows if r["id"] == "TX")
     assert texas["agencies"] == 3  # Austin, Travis County, Lake Ridge bought in 2026Q2
     assert texas["first_buyers"] == 1  # Lake Ridge
@@ -160,10 +166,12 @@ def test_each_person_reads_their_own_slices(served, personas, agencies, role, al
 
 
 def test_the_public_stops_at_the_agency_type(served, client) -> None:
-    table = client.get(SALES, {"period": "2026Q2", "state": "TX"}).context["table"]
+    table = client.get(SALES, {"period": "2026Q2", "state": "TX"}).context["tables"][0]
     assert table.dimension == "agency_type"
     deeper = client.get(SALES, {"period": "2026Q2", "state": "TX", "type": "county"})
-    assert deeper.context["table"].dimension == "period"  # no agency level: the slice by quarter
+    assert (
+        deeper.context["tables"][0].dimension == "period"
+    )  # no agency level: the slice by quarter
     assert client.get(SALES, {"period": "2026Q2", "agency": "1"}).status_code == 403
 
 
@@ -179,9 +187,9 @@ def test_a_supplier_sees_its_agreements_down_to_the_agency(served, client_for, p
     rep = client_for("supplier_rep")
     page = rep.get(CONTRACTS, {"period": "2026Q2"})
     assert page.context["ask"].scope.kind == "supplier"  # its own slice first
-    assert [r["label"].split()[0] for r in page.context["table"].rows] == ["MA-TEST-1"]
-    rival = page.context["table"].rows[0]
-    agencies = rep.get(CONTRACTS + rival["drill"]).context["table"]
+    assert [r["label"].split()[0] for r in page.context["tables"][0].rows] == ["MA-TEST-1"]
+    rival = page.context["tables"][0].rows[0]
+    agencies = rep.get(CONTRACTS + rival["drill"]).context["tables"][0]
     assert {r["label"] for r in agencies.rows} == {"Austin (TX)", "Tulsa Public Schools (OK)"}
     other = f"supplier:{factories.SupplierFactory().pk}"
     assert rep.get(CONTRACTS, {"scope": other}).status_code == 403
@@ -191,7 +199,7 @@ def test_an_agency_sees_its_own_purchases(served, client_for, personas) -> None:
     buyer = client_for("buyer")
     page = buyer.get(SALES, {"period": "2026Q2"})
     assert page.context["ask"].scope.kind == "agency"
-    table = page.context["table"]
+    table = page.context["tables"][0]
     assert table.dimension == "agreement"
     assert [(r["label"].split()[0], r["sales_cents"]) for r in table.rows] == [("MA-RIVAL", 45_000)]
 
@@ -200,7 +208,7 @@ def test_a_sponsor_sees_its_constituency(served, client_for) -> None:
     page = client_for("sponsor_viewer").get(SALES, {"period": "2026Q2"})
     assert page.context["ask"].scope.kind == "sponsor"
     # the persona's sponsor represents counties: Travis County's $900.00, nothing else
-    assert page.context["table"].total["sales_cents"] == 90_000
+    assert page.context["tables"][0].total["sales_cents"] == 90_000
 
 
 def test_a_query_string_that_cannot_be_read_says_how_to_write_it(served, client) -> None:
@@ -209,3 +217,69 @@ def test_a_query_string_that_cannot_be_read_says_how_to_write_it(served, client)
     assert b"write it like 2026Q3" in page.content
     assert client.get(SALES, {"state": "XX"}).status_code == 400
     assert b"postal code" in client.get(SALES, {"state": "XX"}).content
+
+
+def test_savings_with_coverage_and_solicitations_avoided(served, client_for, settings) -> None:
+    settings.ANALYTICS_SOLICITATION_COST_CENTS = 250_000
+    page = client_for("program_admin").get(
+        reverse("analytics:report", args=["savings"]), {"period": "2026Q1"}
+    )
+    table = page.context["tables"][0]
+    total = table.total
+    # Austin: (54.99 - 45.00) x 2 = $19.98 on $90.00 of priced sales; Travis County: no list price
+    assert (total["savings_cents"], total["priced_cents"], total["sales_cents"]) == (
+        1998,
+        9000,
+        99000,
+    )
+    assert total["coverage"] == "9.1%"
+    assert total["off_list"] == "18.2%"  # 19.98 / (90.00 + 19.98)
+    # two first uses of MA-TEST-1 in 2026Q1 (Austin, Travis County), $2,500.00 each
+    assert (total["first_uses"], total["avoided_cents"]) == (2, 500_000)
+    mine = client_for("program_admin").get(
+        reverse("analytics:report", args=["savings"]), {"period": "2026Q1", "cost": "1000"}
+    )
+    assert mine.context["tables"][0].total["avoided_cents"] == 200_000
+    assert b"How savings are counted" in mine.content
+
+
+def test_diversity_counts_certifications_in_force_on_the_invoice_date(served, client_for) -> None:
+    page = client_for("program_admin").get(
+        reverse("analytics:report", args=["diversity"]), {"period": "2026Q1"}
+    )
+    total = page.context["tables"][0].total
+    # certified small from 1 January to 15 February: Austin's 10 February sale counts, Travis
+    # County's of 2 March does not
+    assert (total["small_cents"], total["diverse_cents"], total["local_cents"]) == (9000, 0, 0)
+    assert total["small_share"] == "9.1%"
+    assert page.context["tables"][1].dimension == "agreement"
+    assert b'data-chart="trend-chart"' in page.content
+
+
+def test_penetration_is_participants_over_the_universe(served, client) -> None:
+    from interlocal.registry.models import Agency
+
+    page = client.get(reverse("analytics:penetration"), {"period": "2026Q2"})
+    assert page.status_code == 200
+    assert page.context["universe"] == Agency.objects.count()
+    assert (
+        page.context["participating"]
+        == Agency.objects.filter(participating_since__lte="2026-06-30").count()
+    )
+    assert (
+        b'data-chart="state-map"' in page.content and b'data-chart="months-chart"' in page.content
+    )
+
+
+def test_growth_shows_adoption_and_cohorts(served, client) -> None:
+    page = client.get(reverse("analytics:growth"))
+    assert page.status_code == 200
+    # the agreement with the most sales first: MA-TEST-1 ($1,530.00 against MA-RIVAL's $1,350.00)
+    adoption = {r["period"]: (r["agencies"], r["ever"]) for r in page.context["adoption"]}
+    assert adoption == {"2026Q1": (2, 2), "2026Q2": (2, 3)}
+    rival = served["rival_agreement"].pk
+    page = client.get(reverse("analytics:growth"), {"agreement": rival})
+    adoption = {r["period"]: (r["agencies"], r["ever"]) for r in page.context["adoption"]}
+    assert adoption == {"2026Q2": (2, 2)}
+    (cohort,) = page.context["cohorts"]
+    assert (cohort["cohort"], cohort["size"]) == (2026, 4)
