@@ -20,12 +20,12 @@ that predates the rollups or agencies that were reclassified.
 
 import dataclasses
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Min, QuerySet, Sum, TextField, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models.functions import Concat, StrIndex, Substr
 
 from interlocal.analytics import certified
 from interlocal.analytics.models import (
@@ -77,22 +77,18 @@ def refresh(obligations: Iterable[ReportObligation]) -> Refreshed:
     """Bring the rollups in line with the accepted reports of ``obligations`` (any number,
     any quarters), inside the caller's transaction."""
     done = Refreshed()
-    changes = [_rewrite_quarter(each, done) for each in obligations]
-    if not changes:
-        return done
-    moved_periods = _move_agreement_buyers(changes, done)
-    for change in changes:
+    retention: Counter[tuple[int, int, str]] = Counter()
+    recompute: set[str] = set()
+    recount: set[str] = set()
+    for obligation in obligations:
+        change = _rewrite_quarter(obligation, done)
+        moved = _move_agreement_buyers(change, done)
         _write_segments(change.agreement_id, change.period)
-    for agreement_id, periods in moved_periods.items():
-        rewritten = {c.period for c in changes if c.agreement_id == agreement_id}
-        _recount_first_uses(agreement_id, periods - rewritten)
-    touched = _touched(changes)
-    before = _activity(touched)
-    _move_buyers(changes, done)
-    after = _activity(touched)
-    recount = {a.first_period for a in (*before.values(), *after.values())}
-    _write_state_quarters({c.period for c in changes}, recount)
-    _move_retention(before, after, done)
+        _recount_first_uses(change.agreement_id, moved - {change.period})
+        recount |= _move_buyers(change, retention, done)
+        recompute.add(change.period)
+    _write_state_quarters(recompute, recount)
+    _apply_retention(retention)
     return done
 
 
@@ -131,124 +127,107 @@ def rebuild(progress: Callable[[str], None] | None = None) -> Refreshed:
 
 
 def _rewrite_quarter(obligation: ReportObligation, done: Refreshed) -> _Change:
+    """Replace the quarter's ``AgencyQuarter`` rows by the sums of its accepted lines."""
     agreement = obligation.agreement
     existing = AgencyQuarter.objects.filter(agreement=agreement, period=obligation.period)
     before = set(existing.values_list("agency_id", flat=True))
     existing.delete()
     report = obligation.accepted
-    rows = []
     if report is not None and report.status == ReportStatus.ACCEPTED:
-        rows = [
-            AgencyQuarter(
-                period=obligation.period,
-                agreement_id=agreement.pk,
-                supplier_id=agreement.supplier_id,
-                **values,
-            )
-            for values in agency_sums(report.pk, agreement.supplier_id)
-        ]
-        AgencyQuarter.objects.bulk_create(rows, batch_size=2000)
+        insert_agency_sums(report.pk, agreement.pk, agreement.supplier_id, obligation.period)
+    after = set(existing.values_list("agency_id", flat=True))
     done.quarters += 1
-    done.agency_rows += len(rows)
-    return _Change(
-        agreement.pk, agreement.supplier_id, obligation.period, before, {r.agency_id for r in rows}
-    )
+    done.agency_rows += len(after)
+    return _Change(agreement.pk, agreement.supplier_id, obligation.period, before, after)
 
 
-def agency_sums(report_id: int, supplier_id: int) -> Iterator[dict[str, Any]]:
-    """The measures of one report's fact lines by agency, in one pass over the lines (the
-    agencies' state and type are looked up afterwards, once each: joining them line by line
-    doubles the time)."""
+def insert_agency_sums(report_id: int, agreement_id: int, supplier_id: int, period: str) -> None:
+    """Write one report's fact lines summed by agency, in one statement: one pass over the
+    lines, then the agencies' state and type joined once per agency (joining them line by
+    line doubles the time)."""
     spans = certified.windows([supplier_id]).get(supplier_id, {})
     classes = []
     params: list[Any] = []
     for name in ("diverse", "small", "local"):
         sql, args = certified.condition("l.invoice_date", spans.get(name, []))
-        classes.append(f"SUM(CASE WHEN {sql} THEN l.extended_cents ELSE 0 END)")
+        classes.append(f"SUM(CASE WHEN {sql} THEN l.extended_cents ELSE 0 END) AS {name}")
         params += args
     priced = "l.list_price_e4 IS NOT NULL AND l.contract_price_e4 IS NOT NULL"
+    measures = ", ".join(MEASURES)
     sql = f"""
-        SELECT l.agency_id, COUNT(*), SUM(l.extended_cents), COALESCE(SUM(f.fee_cbp), 0),
-               SUM(CASE WHEN {priced} THEN l.extended_cents ELSE 0 END),
-               SUM(CASE WHEN {priced} THEN (l.list_price_e4 - l.contract_price_e4)
-                        * CAST(ROUND(l.quantity * 10000) AS BIGINT) ELSE 0 END),
-               {", ".join(classes)}
-        FROM {SalesLine._meta.db_table} l
-        LEFT JOIN {FeeLine._meta.db_table} f ON f.line_id = l.id
-        WHERE l.report_id = %s AND l.agency_id IS NOT NULL
-        GROUP BY l.agency_id
+        INSERT INTO {AgencyQuarter._meta.db_table}
+            (period, agreement_id, supplier_id, agency_id, state_id, agency_type, {measures})
+        SELECT %s, %s, %s, s.agency_id, a.state_id, a.agency_type, s.lines, s.sales, s.fee,
+               s.priced, s.savings, s.diverse, s.small, s.local
+        FROM (
+            SELECT l.agency_id, COUNT(*) AS lines, SUM(l.extended_cents) AS sales,
+                   COALESCE(SUM(f.fee_cbp), 0) AS fee,
+                   SUM(CASE WHEN {priced} THEN l.extended_cents ELSE 0 END) AS priced,
+                   SUM(CASE WHEN {priced} THEN (l.list_price_e4 - l.contract_price_e4)
+                            * CAST(ROUND(l.quantity * 10000) AS BIGINT) ELSE 0 END) AS savings,
+                   {", ".join(classes)}
+            FROM {SalesLine._meta.db_table} l
+            LEFT JOIN {FeeLine._meta.db_table} f ON f.line_id = l.id
+            WHERE l.report_id = %s AND l.agency_id IS NOT NULL
+            GROUP BY l.agency_id
+        ) s
+        JOIN {Agency._meta.db_table} a ON a.id = s.agency_id
     """  # noqa: S608  (table names and conditions are ours; values are parameters)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, report_id])
-        sums = {agency_id: rest for agency_id, *rest in cursor.fetchall()}
-    places = _places(set(sums))
-    for agency_id, values in sums.items():
-        yield {
-            "agency_id": agency_id,
-            **places[agency_id],
-            **dict(zip(MEASURES, (int(v) for v in values), strict=True)),
-        }
+        cursor.execute(sql, [period, agreement_id, supplier_id, *params, report_id])
 
 
-# 2. Each agreement's buyers, and the agreement's segments.
+# 2. The agreement's buyers, and its segments.
 
 
-def _move_agreement_buyers(changes: Sequence[_Change], done: Refreshed) -> dict[int, set[str]]:
-    """Add, move or drop each changed agency's first use of the agreement and mark the
-    quarter in its activity; the quarters whose first-use counts changed, by agreement."""
-    moved: dict[int, set[str]] = defaultdict(set)
-    by_agreement: dict[int, list[_Change]] = defaultdict(list)
-    for change in changes:
-        by_agreement[change.agreement_id].append(change)
-    for agreement_id, its in by_agreement.items():
-        purchases = AgencyQuarter.objects.filter(agreement_id=agreement_id)
-        firsts = _move_firsts(
-            AgreementBuyer,
-            {"agreement_id": agreement_id},
-            {"supplier_id": its[0].supplier_id},
-            purchases,
-            _touched(its),
-        )
-        for old, new in firsts.values():
-            moved[agreement_id] |= {old, new} - {""}
-        done.first_uses_moved += len(firsts)
-        rows = AgreementBuyer.objects.filter(agreement_id=agreement_id)
-        for change in its:
-            _mark(rows, change, purchases)
-    return moved
+def _move_agreement_buyers(change: _Change, done: Refreshed) -> set[str]:
+    """Add, move and drop the agreement's buyers for the change, and mark the quarter in
+    their activity; the quarters whose first-use counts changed."""
+    rows = AgreementBuyer.objects.filter(agreement_id=change.agreement_id)
+    purchases = AgencyQuarter.objects.filter(agreement_id=change.agreement_id)
+    fixed = {"agreement_id": change.agreement_id, "supplier_id": change.supplier_id}
+    added, moved = _move_firsts(rows, purchases, change, fixed)
+    done.first_uses_moved += added + len(moved)
+    _mark(rows, change, purchases)
+    return {p for pair in moved.values() for p in pair} - {""}
 
 
 def _move_firsts(
-    model: type[AgreementBuyer] | type[Buyer],
-    fixed: dict[str, Any],
-    extra: dict[str, Any],
+    rows: QuerySet[Any],
     purchases: QuerySet[AgencyQuarter],
-    touched: set[int],
-) -> dict[int, tuple[str, str]]:
-    """Bring each touched agency's first quarter (among the ``model`` rows of ``fixed``) in
-    line with its earliest among ``purchases``: rows added, moved and dropped. Returns
-    ``{agency: (old, new)}`` for the changed ones, "" for none."""
-    rows = model.objects.filter(**fixed)
-    current: dict[int, str] = {}
-    for chunk in _chunks(touched):
-        current.update(rows.filter(agency_id__in=chunk).values_list("agency_id", "first_period"))
-    firsts = _earliest(purchases, touched)
-    changed = {a: (current.get(a, ""), firsts.get(a, "")) for a in touched}
-    changed = {a: pair for a, pair in changed.items() if pair[0] != pair[1]}
-    for chunk in _chunks({a for a, (_, new) in changed.items() if not new}):
-        rows.filter(agency_id__in=chunk).delete()
-    for agency_id, (old, new) in changed.items():
-        if old and new:
-            rows.filter(agency_id=agency_id).update(first_period=new)
-    places = _places({a for a, (old, new) in changed.items() if new and not old})
-    model.objects.bulk_create(
-        [
-            model(agency_id=a, first_period=firsts[a], **places[a], **fixed, **extra)  # type: ignore[misc]
-            for a in places
-        ],
-        batch_size=2000,
-    )
-    return changed
+    change: _Change,
+    extra: dict[str, Any],
+) -> tuple[int, dict[int, tuple[str, str]]]:
+    """Bring the first quarter of the change's agencies among ``rows`` (buyers) in line with
+    ``purchases``, set-wise: buyers added for agencies new to them, moved earlier for those
+    whose first quarter was later, and, for agencies the change dropped whose first quarter
+    it was, moved to their next quarter or dropped. Returns how many were added and
+    ``{agency: (old, new)}`` of those that moved ("" for none)."""
+    period = change.period
+    here = AgencyQuarter.objects.filter(agreement_id=change.agreement_id, period=period)
+    ids = here.values("agency_id")
+    later = rows.filter(agency_id__in=ids, first_period__gt=period)
+    moved = {a: (old, period) for a, old in later.values_list("agency_id", "first_period")}
+    later.update(first_period=period)
+    known = rows.filter(agency_id__in=ids).values("agency_id")
+    added = [
+        rows.model(first_period=period, **fixed, **extra)
+        for fixed in here.exclude(agency_id__in=known).values(
+            "agency_id", "state_id", "agency_type"
+        )
+    ]
+    rows.model.objects.bulk_create(added, batch_size=2000)
+    dropped = change.before - change.after
+    if dropped:
+        firsts = _earliest(purchases, dropped)
+        for agency_id, old in _firsts_of(rows.filter(first_period=period), dropped):
+            new = firsts.get(agency_id, "")
+            moved[agency_id] = (old, new)
+            if new:
+                rows.filter(agency_id=agency_id).update(first_period=new)
+            else:
+                rows.filter(agency_id=agency_id).delete()
+    return len(added), moved
 
 
 def _mark(rows: QuerySet[Any], change: _Change, purchases: QuerySet[AgencyQuarter]) -> None:
@@ -306,15 +285,105 @@ def _recount_first_uses(agreement_id: int, periods: set[str]) -> None:
                 segment.save(update_fields=["first_uses"])
 
 
-# 3. The program's buyers, and its quarters by state and type.
+# 3. The program's buyers and the retention table, and the program's quarters.
 
 
-def _move_buyers(changes: Sequence[_Change], done: Refreshed) -> None:
-    purchases = AgencyQuarter.objects.all()
-    moved = _move_firsts(Buyer, {}, {}, purchases, _touched(changes))
-    done.first_purchases_moved += len(moved)
-    for change in changes:
-        _mark(Buyer.objects.all(), change, purchases)
+def _move_buyers(
+    change: _Change, retention: Counter[tuple[int, int, str]], done: Refreshed
+) -> set[str]:
+    """The same for the program's buyers, counting into ``retention`` what the change does
+    to the cohort table; the quarters whose first-buyer counts changed.
+
+    A buyer's cells are (cohort, year, type) for each year it bought in. A change can only
+    make buyers start or stop buying in its year, or move their cohort: those that start
+    (bought under the agreement now and nothing else that year before) gain one cell each,
+    counted in one grouped query; new buyers gain their first; the few whose cohort may move
+    and those the change dropped are recounted one by one."""
+    year = int(change.period[:4])
+    y0 = quarter_index(f"{year}Q1")
+    buyers = Buyer.objects.all()
+    here = AgencyQuarter.objects.filter(agreement_id=change.agreement_id, period=change.period)
+    ids = here.values("agency_id")
+    dropped = change.before - change.after
+    movers = set(
+        buyers.filter(agency_id__in=ids, first_period__gt=change.period).values_list(
+            "agency_id", flat=True
+        )
+    )
+    movers |= {a for a, _ in _firsts_of(buyers.filter(first_period=change.period), dropped)}
+    recounted = movers | dropped
+    old = _seen(recounted)
+    starting = (
+        buyers.filter(agency_id__in=ids, first_period__lte=change.period)
+        .annotate(active=StrIndex(Substr("quarters", y0 + 1, 4), Value("1")))
+        .filter(active=0)
+        .annotate(cohort=Substr("first_period", 1, 4))
+        .values("cohort", "agency_type")
+        .annotate(n=Count("agency_id"))
+        .values_list("cohort", "agency_type", "n")
+        .order_by()
+    )
+    for cohort, agency_type, n in starting:
+        retention[(int(cohort), year, agency_type)] += n
+    everyone = AgencyQuarter.objects.all()
+    added, moved = _move_firsts(buyers, everyone, change, {})
+    if added:  # each new buyer starts its cohort, this year
+        new = here.exclude(agency_id__in=old.keys()).filter(
+            agency_id__in=buyers.filter(first_period=change.period, quarters="").values("agency_id")
+        )
+        for agency_type, n in Counter(new.values_list("agency_type", flat=True)).items():
+            retention[(year, year, agency_type)] += n
+    done.first_purchases_moved += added + len(moved)
+    _mark(buyers, change, everyone)
+    now = _seen(recounted)
+    for agency_id in recounted:
+        before, after = old.get(agency_id), now.get(agency_id)
+        if before == after:
+            continue
+        done.cohort_changes += 1
+        retention.subtract(before.cells() if before else ())
+        retention.update(after.cells() if after else ())
+    recount = {p for pair in moved.values() for p in pair} - {""}
+    return recount | ({change.period} if added else set())
+
+
+@dataclasses.dataclass(frozen=True)
+class _Seen:
+    """A buyer as the retention table counts it: cohort, type and the years it bought in."""
+
+    first_period: str
+    agency_type: str
+    years: frozenset[int]
+
+    def cells(self) -> Iterator[tuple[int, int, str]]:
+        cohort = int(self.first_period[:4])
+        for year in self.years:
+            yield cohort, year, self.agency_type
+
+
+def _seen(agencies: set[int]) -> dict[int, _Seen]:
+    out: dict[int, _Seen] = {}
+    for chunk in _chunks(agencies):
+        for agency_id, first, agency_type, quarters in Buyer.objects.filter(
+            agency_id__in=chunk
+        ).values_list("agency_id", "first_period", "agency_type", "quarters"):
+            years = frozenset(EPOCH.year + i // 4 for i, c in enumerate(quarters) if c == "1")
+            out[agency_id] = _Seen(first, agency_type, years)
+    return out
+
+
+def _apply_retention(delta: Counter[tuple[int, int, str]]) -> None:
+    for (cohort, year, agency_type), change in sorted(delta.items()):
+        if not change:
+            continue
+        cell, _ = RetentionCell.objects.get_or_create(
+            cohort=cohort, year=year, agency_type=agency_type
+        )
+        cell.agencies += change
+        if cell.agencies:
+            cell.save(update_fields=["agencies"])
+        else:
+            cell.delete()
 
 
 def _write_state_quarters(recompute: set[str], recount: set[str]) -> None:
@@ -346,62 +415,15 @@ def _write_state_quarters(recompute: set[str], recount: set[str]) -> None:
                 row.save(update_fields=["first_buyers"])
 
 
-# 4. The retention table, by difference.
-
-
-@dataclasses.dataclass(frozen=True)
-class _Seen:
-    """A buyer as the retention table counts it: cohort, type and the years it bought in."""
-
-    first_period: str
-    agency_type: str
-    years: frozenset[int]
-
-    def cells(self) -> Iterator[tuple[int, int, str]]:
-        cohort = int(self.first_period[:4])
-        for year in self.years:
-            yield cohort, year, self.agency_type
-
-
-def _activity(agencies: set[int]) -> dict[int, _Seen]:
-    out: dict[int, _Seen] = {}
+def _firsts_of(rows: QuerySet[Any], agencies: set[int]) -> list[tuple[int, str]]:
+    """(agency, first quarter) of the ``rows`` (buyers) of ``agencies``."""
+    found: list[tuple[int, str]] = []
     for chunk in _chunks(agencies):
-        for agency_id, first, agency_type, quarters in Buyer.objects.filter(
-            agency_id__in=chunk
-        ).values_list("agency_id", "first_period", "agency_type", "quarters"):
-            years = frozenset(EPOCH.year + i // 4 for i, c in enumerate(quarters) if c == "1")
-            out[agency_id] = _Seen(first, agency_type, years)
-    return out
-
-
-def _move_retention(before: dict[int, _Seen], after: dict[int, _Seen], done: Refreshed) -> None:
-    """Take each changed buyer out of its old cells and into its new ones."""
-    delta: Counter[tuple[int, int, str]] = Counter()
-    for agency_id in before.keys() | after.keys():
-        old, new = before.get(agency_id), after.get(agency_id)
-        if old == new:
-            continue
-        done.cohort_changes += 1
-        delta.subtract(old.cells() if old else ())
-        delta.update(new.cells() if new else ())
-    for (cohort, year, agency_type), change in sorted(delta.items()):
-        if not change:
-            continue
-        cell, _ = RetentionCell.objects.get_or_create(
-            cohort=cohort, year=year, agency_type=agency_type
-        )
-        cell.agencies += change
-        if cell.agencies:
-            cell.save(update_fields=["agencies"])
-        else:
-            cell.delete()
+        found += rows.filter(agency_id__in=chunk).values_list("agency_id", "first_period")
+    return found
 
 
 # Helpers.
-
-
-def _touched(changes: Iterable[_Change]) -> set[int]:
-    return set().union(*(c.before | c.after for c in changes))
 
 
 def _chunks(ids: set[int]) -> Iterator[list[int]]:
@@ -422,17 +444,6 @@ def _earliest(rows: QuerySet[AgencyQuarter], agencies: set[int]) -> dict[int, st
             .values_list("agency_id", "first")
             .order_by()
         )
-    return out
-
-
-def _places(agencies: set[int]) -> dict[int, dict[str, Any]]:
-    """The agencies' state and type now."""
-    out: dict[int, dict[str, Any]] = {}
-    for chunk in _chunks(agencies):
-        for pk, state_id, agency_type in Agency.objects.filter(pk__in=chunk).values_list(
-            "pk", "state_id", "agency_type"
-        ):
-            out[pk] = {"state_id": state_id, "agency_type": agency_type}
     return out
 
 
