@@ -41,6 +41,7 @@ class Slice(Schema):
     agency: str = Field("", description="Agency id")
     agreement: str = Field("", description="Master agreement id")
     supplier: str = Field("", description="Supplier id")
+    page: int = Field(1, ge=1, description="The page (of 100 rows) of a list of agencies")
 
 
 class Grouped(Slice):

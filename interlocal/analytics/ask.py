@@ -31,6 +31,8 @@ class Ask:
     where: dict[str, Any]
     #: the query string's own values, to rebuild links from
     params: dict[str, str]
+    #: the page of a long table (of agencies) to show; 0 for every row (exports)
+    page: int = 1
 
     def link(self, **changes: Any) -> str:
         """This query string with ``changes`` (None removes a key)."""
@@ -83,4 +85,7 @@ def read(user: Any, get: Mapping[str, Any]) -> Ask:
             where[name] = int(params[name])
     if scope.agency_id is not None:
         where.pop("agency", None)
-    return Ask(scope, span, where, params)
+    page = str(get.get("page", "1") or "1")
+    if not page.isdigit() or int(page) < 1:
+        raise BadAsk(f"page is a page number from 1, not '{page}'")
+    return Ask(scope, span, where, params, int(page))

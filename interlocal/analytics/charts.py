@@ -76,7 +76,9 @@ def trend(
                     "domain": names,
                     "range": [PALETTE[i % len(PALETTE)] for i in range(len(names))],
                 },
-                "legend": None if len(names) == 1 else {"columns": min(len(names), 4)},
+                "legend": None
+                if len(names) == 1
+                else {"columns": min(len(names), 4), "labelLimit": 400},
             },
             "tooltip": [
                 {"field": "period", "title": "Quarter"},

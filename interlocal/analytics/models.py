@@ -108,13 +108,15 @@ class SegmentQuarter(Measures):
 
 class StateQuarter(Measures):
     """The whole program's quarter by state and agency type: ``agencies`` bought under any
-    agreement (each counted once), ``first_buyers`` of them for the first time ever."""
+    agreement (each counted once), ``first_buyers`` of them for the first time ever;
+    ``first_uses``, agencies' first uses of an agreement (the sum of the segments')."""
 
     period = models.CharField(max_length=6)
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+", db_index=False)
     agency_type = models.CharField(max_length=24, choices=AgencyType.choices)
     agencies = models.PositiveIntegerField(default=0)
     first_buyers = models.PositiveIntegerField(default=0)
+    first_uses = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [

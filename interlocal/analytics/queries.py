@@ -57,6 +57,11 @@ class Span:
     def of(cls, quarter: Quarter) -> "Span":
         return cls(quarter, quarter)
 
+    @classmethod
+    def ending(cls, last: Quarter, quarters: int) -> "Span":
+        """The ``quarters`` quarters ending with ``last``."""
+        return cls(_shift(last, 1 - quarters), last)
+
     @property
     def quarters(self) -> list[Quarter]:
         out, q = [], self.first
@@ -92,7 +97,7 @@ class Span:
 
     def trailing_year(self) -> "Span":
         """The four quarters ending with this span's last."""
-        return Span(_shift(self.last, -3), self.last)
+        return Span.ending(self.last, 4)
 
 
 def _shift(quarter: Quarter, by: int) -> Quarter:
@@ -127,7 +132,13 @@ def _scoped(rows: QuerySet[Any], scope: Scope, where: dict[str, Any]) -> QuerySe
         rows = rows.filter(agreement_id__in=sorted(scope.agreement_ids))
     if scope.agency_types is not None:
         rows = rows.filter(agency_type__in=sorted(scope.agency_types))
-    return rows.filter(**{DIMENSIONS[k]: v for k, v in where.items()})
+    # a dimension's value may be a list: any of them (the agencies of one page of a table)
+    return rows.filter(
+        **{
+            DIMENSIONS[k] + ("__in" if isinstance(v, list | tuple | set) else ""): v
+            for k, v in where.items()
+        }
+    )
 
 
 def figures(
@@ -155,7 +166,11 @@ def figures(
     model = _source(scope, by, where)
     columns = [DIMENSIONS[d] for d in by]
     counts: dict[str, Any] = {  # type: ignore[assignment]
-        StateQuarter: {"first_buyers": Sum("first_buyers"), "agencies": Sum("agencies")},
+        StateQuarter: {
+            "first_buyers": Sum("first_buyers"),
+            "first_uses": Sum("first_uses"),
+            "agencies": Sum("agencies"),
+        },
         SegmentQuarter: {"first_uses": Sum("first_uses"), "agencies": Sum("agencies")},
         AgencyQuarter: {"agencies": Count("agency_id", distinct=True)},
     }[model]
@@ -172,10 +187,17 @@ def figures(
     once_a_quarter = len(span) == 1 or "period" in by
     once_an_agreement = model is StateQuarter or "agreement" in by or "agreement" in where
     if model is not AgencyQuarter and not (once_a_quarter and once_an_agreement):
-        buyers = active_buyers(scope, span, by, where)
+        if "period" in by:  # a quarter at a time, across agreements: distinct in the quarter
+            quarters = AgencyQuarter.objects.filter(
+                period__gte=str(span.first), period__lte=str(span.last)
+            )
+            rows_of = _scoped(quarters, scope, where)
+            buyers = _counted(rows_of, columns, Count("agency_id", distinct=True))
+        else:
+            buyers = active_buyers(scope, span, by, where)
         for row in rows:
             row["agencies"] = buyers.get(tuple(row[c] for c in columns), 0)
-    if model is not SegmentQuarter:
+    if model is AgencyQuarter:
         uses = _first_uses(scope, span, by, where)
         for row in rows:
             row["first_uses"] = uses.get(tuple(row[c] for c in columns), 0)
@@ -263,7 +285,8 @@ def change(now: int, before: int) -> str:
     """Percentage change as a page prints it: +12.3%, -4.0%, or "new" from nothing."""
     if before == 0:
         return "new" if now else DASH
-    return f"{(now - before) * 100 / abs(before):+.1f}%"
+    percent = (now - before) * 100 / abs(before)
+    return f"{percent:+.1f}%" if round(percent, 1) else "0.0%"
 
 
 def share(part: int, whole: int) -> str:
@@ -300,3 +323,16 @@ def retention(scope: Scope) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def agreements_by_sales(scope: Scope) -> list[tuple[int, int]]:
+    """(agreement, sales in cents) of every agreement with sales in the scope, largest first,
+    over all reported quarters."""
+    model: Rollup = AgencyQuarter if scope.agency_id is not None else SegmentQuarter
+    rows = _scoped(model.objects.all(), scope, {})
+    return list(
+        rows.values("agreement_id")
+        .annotate(sales=Sum("sales_cents"))
+        .order_by("-sales", "agreement_id")
+        .values_list("agreement_id", "sales")
+    )

@@ -72,6 +72,20 @@ class Table:
     rows: list[dict[str, Any]]
     total: dict[str, Any]
     note: str = ""
+    page: int = 1
+
+    @property
+    def count(self) -> int:
+        """How many rows the whole table has (``rows`` may be one page of them)."""
+        return int(self.total.get("count", len(self.rows)))
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // PAGE_ROWS))
+
+    @property
+    def first_row(self) -> int:
+        return (self.page - 1) * PAGE_ROWS + 1 if self.page else 1
 
     def grid(self) -> list[list[Any]]:
         """Header and rows (then the total) for a CSV or a sheet."""
@@ -120,7 +134,9 @@ def grouped(ask: Ask, report: str) -> tuple[str, list[dict[str, Any]], dict[str,
     dimension = level(report, ask) or "period"
     by = [dimension] + (["supplier"] if dimension == "agreement" else [])
     rows = queries.figures(ask.scope, ask.span, by, ask.where)
+    count = len(rows)
     if dimension != "period":
+        rows = paged(rows, ask.page)
         _labelled(rows, dimension, ask)
     else:
         for row in rows:
@@ -131,7 +147,19 @@ def grouped(ask: Ask, report: str) -> tuple[str, list[dict[str, Any]], dict[str,
         row["supplier"] = supplier_names.get(row.get("supplier_id"), "")
     total = queries.totals(ask.scope, ask.span, ask.where)
     total["label"] = "Total"
+    total["count"] = count
     return dimension, rows, total
+
+
+#: Rows of a table shown on one page; the exports hold every row.
+PAGE_ROWS = 100
+
+
+def paged(rows: list[dict[str, Any]], page: int) -> list[dict[str, Any]]:
+    """The ``page``-th hundred of ``rows`` (all of them for page 0)."""
+    if page == 0:
+        return rows
+    return rows[(page - 1) * PAGE_ROWS : page * PAGE_ROWS]
 
 
 def _first_columns(dimension: str) -> list[Column]:
@@ -147,8 +175,11 @@ def sales(ask: Ask, report: str = "sales") -> Table:
     dimension, rows, total = grouped(ask, report)
     by = [dimension] + (["supplier"] if dimension == "agreement" else [])
     column = queries.DIMENSIONS[dimension]
-    before = _by_key(queries.figures(ask.scope, ask.span.previous(), by, ask.where), column)
-    year = _by_key(queries.figures(ask.scope, ask.span.year_before(), by, ask.where), column)
+    compared = dict(ask.where)
+    if dimension == "agency" and total["count"] > len(rows):  # compare the page's agencies only
+        compared["agency"] = [r["agency_id"] for r in rows]
+    before = _by_key(queries.figures(ask.scope, ask.span.previous(), by, compared), column)
+    year = _by_key(queries.figures(ask.scope, ask.span.year_before(), by, compared), column)
     for row in [*rows, total]:
         key = row.get(column)
         row["fee_cents"] = round_cbp(row["fee_cbp"])
@@ -174,7 +205,8 @@ def sales(ask: Ask, report: str = "sales") -> Table:
         Column("fee_cents", "Admin fees", "usd"),
     ]
     title = {"sales": "Sales", "contracts": "Contract use"}[report]
-    return Table(f"{title} by {TITLES[dimension].lower()}", dimension, columns, rows, total)
+    name = f"{title} by {TITLES[dimension].lower()}"
+    return Table(name, dimension, columns, rows, total, page=ask.page)
 
 
 def savings(ask: Ask, report: str, cost_cents: int) -> Table:
@@ -197,7 +229,8 @@ def savings(ask: Ask, report: str, cost_cents: int) -> Table:
         Column("first_uses", "First uses of an agreement"),
         Column("avoided_cents", "Solicitations avoided, at cost", "usd"),
     ]
-    return Table(f"Savings by {TITLES[dimension].lower()}", dimension, columns, rows, total)
+    name = f"Savings by {TITLES[dimension].lower()}"
+    return Table(name, dimension, columns, rows, total, page=ask.page)
 
 
 def diversity(ask: Ask, report: str) -> Table:
@@ -306,8 +339,11 @@ def _participants(ask: Ask) -> Table:
     if ask.scope.agency_id is not None:
         agencies = agencies.filter(pk=ask.scope.agency_id)
     bought = {r["agency_id"]: r for r in queries.figures(ask.scope, ask.span, ["agency"], where)}
+    ordered = agencies.order_by("name", "pk")
+    if ask.page:
+        ordered = ordered[(ask.page - 1) * PAGE_ROWS : ask.page * PAGE_ROWS]
     rows = []
-    for agency in agencies.order_by("name")[:2000]:
+    for agency in ordered:
         b = bought.get(agency.pk, {})
         rows.append(
             {
@@ -323,9 +359,10 @@ def _participants(ask: Ask) -> Table:
         )
     total = {
         "label": "Total",
-        "sales_cents": sum(r["sales_cents"] for r in rows),
-        "lines": sum(r["lines"] for r in rows),
-        "agencies": sum(r["agencies"] for r in rows),
+        "sales_cents": sum(r["sales_cents"] for r in bought.values()),
+        "lines": sum(r["lines"] for r in bought.values()),
+        "agencies": len(bought),
+        "count": agencies.count(),
     }
     columns = [
         Column("label", "Agency", "text"),
@@ -334,10 +371,7 @@ def _participants(ask: Ask) -> Table:
         Column("sales_cents", f"Sales {ask.span}", "usd"),
         Column("lines", "Invoice lines"),
     ]
-    note = (
-        "Only the first 2,000 agencies are listed; narrow the slice." if len(rows) == 2000 else ""
-    )
-    return Table("Participating agencies", "agency", columns, rows, total, note)
+    return Table("Participating agencies", "agency", columns, rows, total, page=ask.page)
 
 
 def penetration(ask: Ask) -> dict[str, Any]:

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("penetration/", views.penetration, name="penetration"),
     path("growth/", views.growth, name="growth"),
+    path("board.pdf", views.board, name="board"),
     path("<slug:slug>/", views.report, name="report"),
 ]

@@ -3,6 +3,7 @@ quarterly reports with their drill-down, each also a CSV and a spreadsheet. Ever
 the whole program's aggregates; the scope selector offers a person their own slices
 (``scopes``). Figures come from ``reports`` and ``queries``."""
 
+import dataclasses
 from typing import Any
 
 from django.conf import settings
@@ -169,6 +170,7 @@ def index(request: HttpRequest) -> HttpResponse:
             money=True,
         )
     context = _frame(request, ask, "index") | {
+        "peers": _peers(ask, figures["now"]) if ask.scope.agency_id is not None else None,
         "spans": spans,
         "rows": rows,
         "trend": trend,
@@ -177,6 +179,42 @@ def index(request: HttpRequest) -> HttpResponse:
         "state_rows": state_rows,
     }
     return render(request, "analytics/index.html", context)
+
+
+#: Fewer buying peers than this and the benchmark is not shown: an average of two or three
+#: agencies would all but give away each one's figures.
+PEERS_AT_LEAST = 5
+
+
+def _peers(ask: Ask, mine: dict[str, Any]) -> dict[str, Any]:
+    """The agency beside the agencies of its state and type that bought in the span: their
+    number and averages per buying agency, never any one agency's figures."""
+    from interlocal.analytics.scopes import program_scope
+    from interlocal.registry.models import Agency
+
+    assert ask.scope.agency_id is not None
+    agency = Agency.objects.select_related("state").get(pk=ask.scope.agency_id)
+    where = {"state": agency.state_id, "agency_type": agency.agency_type}
+    group = queries.totals(program_scope(None), ask.span, where)
+    n = group["agencies"]
+    out: dict[str, Any] = {
+        "agency": agency,
+        "type": agency.get_agency_type_display(),
+        "count": n,
+        "shown": n >= PEERS_AT_LEAST,
+        "least": PEERS_AT_LEAST,
+    }
+    if n:
+        out["rows"] = [
+            {"label": label, "mine": mine[key], "average": group[key] // n, "kind": kind}
+            for key, label, kind in (
+                ("sales_cents", "Sales", "usd"),
+                ("savings_cents", "Price savings", "usd"),
+                ("lines", "Invoice lines", "count"),
+                ("first_uses", "First uses of an agreement", "count"),
+            )
+        ]
+    return out
 
 
 @require_perm("analytics:view")
@@ -189,6 +227,9 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     if isinstance(ask, HttpResponse):
         return ask
     extra: dict[str, Any] = {}
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx"):
+        ask = dataclasses.replace(ask, page=0)  # every row
     if slug == "participation":
         tables = [reports.participation(ask)]
     elif slug == "savings":
@@ -209,7 +250,6 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         extra = _diversity_trend(ask)
     else:
         tables = [reports.sales(ask, slug)]
-    fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx"):
         index = 1 if request.GET.get("table") == "1" and len(tables) > 1 else 0
         name = f"{slug}-{ask.span.key}{_slug(ask)}{'-agreements' if index else ''}"
@@ -336,9 +376,9 @@ def growth(request: HttpRequest) -> HttpResponse:
     if isinstance(ask, HttpResponse):
         return ask
     reported = queries.reported_span()
-    agreements = queries.figures(ask.scope, reported, ["agreement"], {}) if reported else []
-    names = queries.labels("agreement", [r["agreement_id"] for r in agreements])
-    chosen = ask.where.get("agreement") or (agreements[0]["agreement_id"] if agreements else None)
+    agreements = queries.agreements_by_sales(ask.scope)
+    names = queries.labels("agreement", [pk for pk, _ in agreements])
+    chosen = ask.where.get("agreement") or (agreements[0][0] if agreements else None)
     adoption: list[dict[str, Any]] = []
     if chosen is not None and reported is not None:
         adoption = sorted(
@@ -371,7 +411,7 @@ def growth(request: HttpRequest) -> HttpResponse:
     )
     cohorts = queries.retention(ask.scope)
     context = _frame(request, ask, "growth") | {
-        "agreements": [(r["agreement_id"], names.get(r["agreement_id"], "")) for r in agreements],
+        "agreements": [(pk, names.get(pk, "")) for pk, _ in agreements],
         "chosen": chosen,
         "chosen_name": names.get(chosen, "") if chosen else "",
         "adoption": adoption,
@@ -381,3 +421,19 @@ def growth(request: HttpRequest) -> HttpResponse:
         "cohorts": cohorts,
     }
     return render(request, "analytics/growth.html", context)
+
+
+@require_perm("analytics:view")
+def board(request: HttpRequest) -> HttpResponse:
+    """The quarterly report to the Board as a PDF: key figures with comparisons, the sales
+    trend, the map of sales by state and the largest states, agreements and agency types."""
+    ask = _ask(request)
+    if isinstance(ask, HttpResponse):
+        return ask
+    from interlocal.analytics.board import board_pdf
+
+    pdf = board_pdf(ask, settings.PROGRAM_NAME)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"board-report-{ask.span.key}{_slug(ask)}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response

@@ -85,7 +85,7 @@ def refresh(obligations: Iterable[ReportObligation]) -> Refreshed:
         moved = _move_agreement_buyers(change, done)
         _write_segments(change.agreement_id, change.period)
         _recount_first_uses(change.agreement_id, moved - {change.period})
-        recount |= _move_buyers(change, retention, done)
+        recount |= _move_buyers(change, retention, done) | moved
         recompute.add(change.period)
     _write_state_quarters(recompute, recount)
     _apply_retention(retention)
@@ -220,13 +220,18 @@ def _move_firsts(
     dropped = change.before - change.after
     if dropped:
         firsts = _earliest(purchases, dropped)
+        by_new: dict[str, set[int]] = defaultdict(set)
         for agency_id, old in _firsts_of(rows.filter(first_period=period), dropped):
             new = firsts.get(agency_id, "")
             moved[agency_id] = (old, new)
-            if new:
-                rows.filter(agency_id=agency_id).update(first_period=new)
-            else:
-                rows.filter(agency_id=agency_id).delete()
+            by_new[new].add(agency_id)
+        for new, agencies in by_new.items():  # one statement per quarter they move to
+            for chunk in _chunks(agencies):
+                chosen = rows.filter(agency_id__in=chunk)
+                if new:
+                    chosen.update(first_period=new)
+                else:
+                    chosen.delete()
     return len(added), moved
 
 
@@ -387,8 +392,8 @@ def _apply_retention(delta: Counter[tuple[int, int, str]]) -> None:
 
 
 def _write_state_quarters(recompute: set[str], recount: set[str]) -> None:
-    """Recompute the sums of the ``recompute`` quarters, and the first-buyer counts of the
-    ``recount`` ones."""
+    """Recompute the sums of the ``recompute`` quarters, and the first-buyer and first-use
+    counts of the ``recount`` ones."""
     for period in sorted(recompute):
         StateQuarter.objects.filter(period=period).delete()
         rows = (
@@ -397,22 +402,39 @@ def _write_state_quarters(recompute: set[str], recount: set[str]) -> None:
             .annotate(agencies=Count("agency_id", distinct=True), **{m: Sum(m) for m in MEASURES})
             .order_by()
         )
-        firsts = _first_counts(Buyer.objects.all(), period)
+        buyers, uses = _state_firsts(period)
         StateQuarter.objects.bulk_create(
             StateQuarter(
                 period=period,
-                first_buyers=firsts.get((row["state_id"], row["agency_type"]), 0),
+                first_buyers=buyers.get((row["state_id"], row["agency_type"]), 0),
+                first_uses=uses.get((row["state_id"], row["agency_type"]), 0),
                 **row,
             )
             for row in rows
         )
     for period in sorted(recount - recompute):
-        firsts = _first_counts(Buyer.objects.all(), period)
+        buyers, uses = _state_firsts(period)
         for row in StateQuarter.objects.filter(period=period):
-            n = firsts.get((row.state_id, row.agency_type), 0)
-            if row.first_buyers != n:
-                row.first_buyers = n
-                row.save(update_fields=["first_buyers"])
+            counts = (
+                buyers.get((row.state_id, row.agency_type), 0),
+                uses.get((row.state_id, row.agency_type), 0),
+            )
+            if (row.first_buyers, row.first_uses) != counts:
+                row.first_buyers, row.first_uses = counts
+                row.save(update_fields=["first_buyers", "first_uses"])
+
+
+def _state_firsts(period: str) -> tuple[dict[tuple[int, str], int], dict[tuple[int, str], int]]:
+    """A quarter's first buyers and first uses, by state and agency type."""
+    uses = {
+        (state_id, agency_type): n
+        for state_id, agency_type, n in SegmentQuarter.objects.filter(period=period)
+        .values("state_id", "agency_type")
+        .annotate(n=Sum("first_uses"))
+        .values_list("state_id", "agency_type", "n")
+        .order_by()
+    }
+    return _first_counts(Buyer.objects.all(), period), uses
 
 
 def _firsts_of(rows: QuerySet[Any], agencies: set[int]) -> list[tuple[int, str]]:

@@ -87,6 +87,7 @@ def expected() -> Tables:
             bucket["agencies"] += 1
         if first_use[(agreement_id, agency_id)] == period:
             segment[(agreement_id, period, state_id, agency_type)]["first_uses"] += 1
+            state[(period, state_id, agency_type)]["first_uses"] += 1
     # an agency buying under two agreements in a quarter is one buyer of the program
     for key in state.values():
         key["agencies"] = 0
@@ -105,7 +106,10 @@ def expected() -> Tables:
             (ag, p, s_id, t, supplier_of[ag]): (*measures(s), s["agencies"], s["first_uses"])
             for (ag, p, s_id, t), s in segment.items()
         },
-        "state": {k: (*measures(s), s["agencies"], s["first_buyers"]) for k, s in state.items()},
+        "state": {
+            k: (*measures(s), s["agencies"], s["first_buyers"], s["first_uses"])
+            for k, s in state.items()
+        },
         "agreement_buyer": {
             (ag, a): (p, *place[a], supplier_of[ag], frozenset(used[(ag, a)]))
             for (ag, a), p in first_use.items()
@@ -140,7 +144,7 @@ def actual() -> Tables:
         "state": table(
             StateQuarter,
             ["period", "state_id", "agency_type"],
-            [*MEASURES, "agencies", "first_buyers"],
+            [*MEASURES, "agencies", "first_buyers", "first_uses"],
         ),
         "agreement_buyer": table(
             AgreementBuyer,

@@ -9,7 +9,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from interlocal.analytics import views
 from interlocal.analytics.scopes import scope_named
+from interlocal.analytics.tests.worlds import accept_lines
 from interlocal.reporting.models import SalesLine
 from tests import factories
 
@@ -81,7 +83,7 @@ def test_comparisons_with_the_quarter_and_the_year_before(served, client_for) ->
     )
     county = next(r for r in table.rows if r["id"] == "county")
     assert (county["sales_cents"], county["previous_cents"]) == (90_000, 90_000)
-    assert county["vs_previous"] == "+0.0%"
+    assert county["vs_previous"] == "0.0%"
     municipal = next(r for r in table.rows if r["id"] == "municipality")
     assert municipal["previous_cents"] == 9_000 and municipal["vs_previous"] == "+500.0%"
     assert municipal["year_before_cents"] == 0 and municipal["vs_year_before"] == "new"
@@ -283,3 +285,73 @@ def test_growth_shows_adoption_and_cohorts(served, client) -> None:
     assert adoption == {"2026Q2": (2, 2)}
     (cohort,) = page.context["cohorts"]
     assert (cohort["cohort"], cohort["size"]) == (2026, 4)
+
+
+def test_the_board_report_is_a_pdf_of_the_quarter(served, client, tmp_path) -> None:
+    import subprocess
+
+    answer = client.get(reverse("analytics:board"), {"period": "2026Q2"})
+    assert answer["Content-Type"] == "application/pdf"
+    assert answer.content.startswith(b"%PDF-")
+    again = client.get(reverse("analytics:board"), {"period": "2026Q2"})
+    assert again.content == answer.content  # deterministic: no creation date
+    path = tmp_path / "board.pdf"
+    path.write_bytes(answer.content)
+    # pdftotext comes with poppler-utils, which `make test` installs beside chromium
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert "report to the Board, 2026Q2" in " ".join(text.split())
+    sales = next(line for line in text.splitlines() if line.strip().startswith("Sales "))
+    assert "$1,890.00" in sales and "$990.00" in sales and "+90.9%" in sales
+    assert "Sales by state, 2026Q2" in text and "Texas" in text and "MA-RIVAL" in text
+
+
+def test_an_agency_sees_itself_beside_its_peers_only_in_aggregate(
+    served, client_for, monkeypatch
+) -> None:
+    from interlocal.analytics import views
+
+    page = client_for("buyer").get(reverse("analytics:index"), {"period": "2026Q2"})
+    peers = page.context["peers"]
+    # Lake Ridge and Austin: two Texas municipalities bought in 2026Q2, too few to average
+    assert (peers["count"], peers["shown"], views.PEERS_AT_LEAST) == (2, False, 5)
+    assert b"too-few-peers" in page.content
+    monkeypatch.setattr(views, "PEERS_AT_LEAST", 2)
+    page = client_for("buyer").get(reverse("analytics:index"), {"period": "2026Q2"})
+    rows = {r["label"]: (r["mine"], r["average"]) for r in page.context["peers"]["rows"]}
+    # Lake Ridge $450.00; the two together $540.00, $270.00 each on average
+    assert rows["Sales"] == (45_000, 27_000)
+    table = page.content.split(b'id="peers"')[1].split(b"</table>")[0]
+    assert b"Austin" not in table
+
+
+@pytest.mark.parametrize(
+    "role", ["supplier_rep", "sponsor_viewer", "buyer", "lead_agency_officer", "auditor", None]
+)
+def test_every_page_shows_each_person_their_default_slice(served, client_for, role) -> None:
+    client = client_for(role)
+    for url in (
+        reverse("analytics:index"),
+        reverse("analytics:penetration"),
+        reverse("analytics:growth"),
+        reverse("analytics:board"),
+        *(reverse("analytics:report", args=[slug]) for slug in views.REPORTS),
+    ):
+        assert client.get(url, {"period": "2026Q2"}).status_code == 200, url
+
+
+def test_a_supplier_counts_each_buyer_once_a_quarter_across_its_agreements(
+    served, personas, agencies
+) -> None:
+    from interlocal.analytics import queries
+    from interlocal.analytics.scopes import scope_named
+
+    rep = personas["supplier_rep"]
+    second = factories.agreement(number="MA-TEST-2", supplier=rep.primary_organization.supplier)
+    accept_lines(second, "2026Q2", [(0, 100, 1, False)], [agencies["Austin"]])
+    scope = scope_named(rep, f"supplier:{rep.primary_organization.supplier_id}")
+    span = queries.Span.ending(queries.Quarter.parse("2026Q2"), 2)
+    by_quarter = {r["period"]: r["agencies"] for r in queries.figures(scope, span, ["period"])}
+    # 2026Q2: Austin (under both agreements, once) and Tulsa Public Schools
+    assert by_quarter == {"2026Q1": 2, "2026Q2": 2}

@@ -1,9 +1,6 @@
 """The rollups equal the accepted facts after every acceptance and every correction, whatever
 the order the quarters arrive in (``oracle`` recomputes them from the lines)."""
 
-import datetime
-from decimal import Decimal
-
 import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
@@ -18,18 +15,10 @@ from interlocal.analytics.models import (
 )
 from interlocal.analytics.services import rollups
 from interlocal.analytics.tests.oracle import actual, assert_reconciled, expected
-from interlocal.analytics.tests.worlds import at, certify
-from interlocal.core.periods import Quarter
+from interlocal.analytics.tests.worlds import accept_lines, at, certify
 from interlocal.reporting.models import (
-    MatchMethod,
-    ReportCustomer,
-    ReportKind,
-    ReportObligation,
     ReportStatus,
-    SalesLine,
-    SalesReport,
 )
-from interlocal.reporting.services import accept_report
 from interlocal.reporting.tests.conftest import HEADER, csv_bytes, file_report, line
 from tests import factories
 
@@ -109,53 +98,6 @@ def world(agreement, agencies):
     certify(rival, "MBE", "2025-01-01", "2026-03-31")
     certify(rival, "LOCAL", "2026-06-01", "2027-12-31")
     return [agreement, other], list(agencies.values())
-
-
-def accept_lines(agreement, period: str, lines, agencies) -> SalesReport:
-    """A report of ``lines`` under ``agreement`` for ``period``, written as processing leaves
-    one in review, then accepted by the service (which invoices it and refreshes the rollups);
-    no lines is a no-sales filing."""
-    quarter = Quarter.parse(period)
-    obligation, _ = ReportObligation.objects.get_or_create(
-        agreement=agreement, period=period, defaults={"due_on": quarter.last_day}
-    )
-    version = obligation.reports.count() + 1
-    report = SalesReport.objects.create(
-        obligation=obligation,
-        version=version,
-        kind=ReportKind.LINES if lines else ReportKind.NO_SALES,
-        source=SalesReport.Source.API,
-        status=ReportStatus.IN_REVIEW,
-        line_count=len(lines),
-    )
-    for n, (which, dollars, quantity, listed) in enumerate(lines, start=1):
-        agency = agencies[which]
-        customer = ReportCustomer.objects.create(
-            report=report,
-            name=agency.name,
-            state=agency.state.postal,
-            key=agency.search_name,
-            agency=agency,
-            method=MatchMethod.EXPLICIT_ID,
-        )
-        unit_e4 = abs(dollars) * 10000 // quantity
-        SalesLine.objects.create(
-            report=report,
-            agreement=agreement,
-            line=n + 1,
-            customer=customer,
-            agency=agency,
-            invoice_date=quarter.first_day + datetime.timedelta(days=17 * which + n),
-            invoice_number=f"INV-{n}",
-            order_type="sale" if dollars >= 0 else "credit",
-            sku="PAPER-1",
-            quantity=Decimal(quantity) if dollars >= 0 else -Decimal(quantity),
-            unit_price_e4=unit_e4,
-            list_price_e4=unit_e4 + 12345 if listed else None,
-            contract_price_e4=unit_e4,
-            extended_cents=dollars * 100,
-        )
-    return accept_report(report, actor=None)
 
 
 @settings(

@@ -3,13 +3,24 @@ services (``reporting/tests/conftest.py`` has the supplier persona's MA-TEST-1 a
 and Oklahoma agencies)."""
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from interlocal.agreements.services.pricing import import_price_file
+from interlocal.core.periods import Quarter
 from interlocal.registry.models import Certification
-from interlocal.reporting.services import obligation_for
+from interlocal.reporting.models import (
+    MatchMethod,
+    ReportCustomer,
+    ReportKind,
+    ReportObligation,
+    ReportStatus,
+    SalesLine,
+    SalesReport,
+)
+from interlocal.reporting.services import accept_report, obligation_for
 from interlocal.reporting.tests.conftest import HEADER, PRICES, START, csv_bytes, file_report, line
 from tests import factories
 
@@ -95,3 +106,50 @@ def served(filed, personas, rep, time_machine) -> dict[str, Any]:
     file_report(obligation, csv_bytes(rows), actor=rival)
     at(time_machine, "2026-08-01")
     return {**filed, "rival": rival, "rival_agreement": held}
+
+
+def accept_lines(agreement, period: str, lines, agencies) -> SalesReport:
+    """A report of ``lines`` under ``agreement`` for ``period``, written as processing leaves
+    one in review, then accepted by the service (which invoices it and refreshes the rollups);
+    no lines is a no-sales filing."""
+    quarter = Quarter.parse(period)
+    obligation, _ = ReportObligation.objects.get_or_create(
+        agreement=agreement, period=period, defaults={"due_on": quarter.last_day}
+    )
+    version = obligation.reports.count() + 1
+    report = SalesReport.objects.create(
+        obligation=obligation,
+        version=version,
+        kind=ReportKind.LINES if lines else ReportKind.NO_SALES,
+        source=SalesReport.Source.API,
+        status=ReportStatus.IN_REVIEW,
+        line_count=len(lines),
+    )
+    for n, (which, dollars, quantity, listed) in enumerate(lines, start=1):
+        agency = agencies[which]
+        customer = ReportCustomer.objects.create(
+            report=report,
+            name=agency.name,
+            state=agency.state.postal,
+            key=agency.search_name,
+            agency=agency,
+            method=MatchMethod.EXPLICIT_ID,
+        )
+        unit_e4 = abs(dollars) * 10000 // quantity
+        SalesLine.objects.create(
+            report=report,
+            agreement=agreement,
+            line=n + 1,
+            customer=customer,
+            agency=agency,
+            invoice_date=quarter.first_day + datetime.timedelta(days=17 * which + n),
+            invoice_number=f"INV-{n}",
+            order_type="sale" if dollars >= 0 else "credit",
+            sku="PAPER-1",
+            quantity=Decimal(quantity) if dollars >= 0 else -Decimal(quantity),
+            unit_price_e4=unit_e4,
+            list_price_e4=unit_e4 + 12345 if listed else None,
+            contract_price_e4=unit_e4,
+            extended_cents=dollars * 100,
+        )
+    return accept_report(report, actor=None)
