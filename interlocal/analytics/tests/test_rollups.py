@@ -111,3 +111,28 @@ def test_any_sequence_of_filings_reconciles(world, filings) -> None:
             accept_lines(agreements[which], PERIODS[period], lines, agencies)
             assert_reconciled()
         transaction.set_rollback(True)
+
+
+def test_the_rollups_fees_are_the_fee_ledgers(served, rep, time_machine) -> None:
+    """Each accepted report's fee in the rollups is its invoice's exact fee, and the program's
+    total is the sum of the live invoices' (a correction's reversed invoice no longer counts)."""
+    from django.db.models import Sum
+
+    at(time_machine, "2026-08-20")
+    rows = [
+        line(invoice="B2", date="2026-03-02", customer="Travis County", qty="30", amount="1350.00")
+    ]
+    file_report(served["q1"], csv_bytes(rows), actor=rep)  # 2026Q1 corrected
+
+    from interlocal.analytics.models import AgencyQuarter, StateQuarter
+    from interlocal.fees.models import FeeInvoice
+    from interlocal.reporting.models import ReportObligation
+
+    for obligation in ReportObligation.objects.filter(accepted__isnull=False):
+        invoice = FeeInvoice.objects.get(report=obligation.accepted)
+        rollup = AgencyQuarter.objects.filter(
+            agreement=obligation.agreement, period=obligation.period
+        ).aggregate(fee=Sum("fee_cbp"))["fee"]
+        assert rollup == invoice.fee_exact_cbp
+    live = FeeInvoice.objects.filter(reversal__isnull=True).aggregate(f=Sum("fee_exact_cbp"))["f"]
+    assert StateQuarter.objects.aggregate(f=Sum("fee_cbp"))["f"] == live
