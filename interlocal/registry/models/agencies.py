@@ -128,7 +128,17 @@ class Agency(models.Model):
         ordering = ["name"]
         verbose_name_plural = "agencies"
         indexes = [
-            models.Index(fields=["state", "agency_type"]),
+            # the directory's filters, and the analytics' universe and participants by state
+            # and type (read from the index alone)
+            models.Index(
+                fields=["state", "agency_type", "participating_since"],
+                name="agency_by_place_and_joining",
+            ),
+            # new participants by month and route (the analytics' penetration page)
+            models.Index(
+                fields=["participating_since", "participation_route", "agency_type", "state"],
+                name="agency_joined_by_month",
+            ),
             models.Index(fields=["state", "search_name"]),
             # the directory's default order (name, then id for a stable page boundary)
             models.Index(fields=["name", "id"], name="agency_directory_order"),
