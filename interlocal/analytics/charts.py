@@ -133,7 +133,8 @@ def state_map(
             }
         ],
         "projection": {"type": "identity", "reflectY": False},
-        "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.7},
+        # states without a value are drawn (grey), not dropped as invalid data
+        "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.7, "invalid": "show"},
         "encoding": {
             "color": {
                 "condition": {

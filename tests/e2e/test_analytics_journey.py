@@ -27,6 +27,17 @@ pytestmark = [
 ]
 
 
+def states_drawn(page) -> int:
+    """Wait for Vega to draw the map's shapes, which follows the geometry file's loading: 50
+    states and DC at least. (Polled from Python: the CSP forbids evaluated script.)"""
+    shapes = page.get_by_test_id("map").locator("svg path")
+    for _ in range(100):
+        if shapes.count() >= 51:
+            return shapes.count()
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the map drew {shapes.count()} shapes")
+
+
 @pytest.fixture
 def reported(request, time_machine) -> None:
     request.getfixturevalue("served")
@@ -48,9 +59,8 @@ def test_a_visitor_reads_the_programs_quarter_down_to_a_state(ui: Ui, reported) 
     expect(page.locator("#key-figures")).to_contain_text("$990.00")  # 2026Q1
 
     # and the map is drawn, a shape for every state and DC, with the trend beside it
-    chart_map = page.get_by_test_id("map")
-    expect(chart_map).to_have_attribute("data-chart-ready", "true")
-    assert chart_map.locator("svg path").count() >= 51
+    expect(page.get_by_test_id("map")).to_have_attribute("data-chart-ready", "true")
+    assert states_drawn(page) >= 51
     trend = page.locator('[data-chart="trend-chart"]')
     expect(trend).to_have_attribute("data-chart-ready", "true")
     expect(trend.locator("svg")).to_have_count(1)
@@ -73,9 +83,8 @@ def test_a_visitor_reads_the_programs_quarter_down_to_a_state(ui: Ui, reported) 
 
     # and the penetration map is drawn too
     ui.goto("/analytics/penetration/")
-    chart_map = page.get_by_test_id("map")
-    expect(chart_map).to_have_attribute("data-chart-ready", "true")
-    assert chart_map.locator("svg path").count() >= 51
+    expect(page.get_by_test_id("map")).to_have_attribute("data-chart-ready", "true")
+    assert states_drawn(page) >= 51
 
     # and the Board report is a PDF
     pdf = page.request.get(ui.url("/analytics/board.pdf?period=2026Q2"))
