@@ -35,7 +35,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import ingest_sales as common  # the machine description and tables
-from fees_assessment import COPY_LINES
+from fees_assessment import copied_report
 
 SECTION = "analytics"
 COMMAND = shlex.join([".venv/bin/python", "benchmarks/analytics.py", *sys.argv[1:]])
@@ -237,57 +237,15 @@ def measure_update(lines: int) -> dict[str, Any]:
     """Build a ``lines``-line version of the office-supplies agreement's latest quarter,
     accept it, time the rollups' refresh; roll everything back."""
     from django.db import connection, transaction
-    from django.db.models import Max
     from django.utils import timezone
 
     from interlocal.analytics.services import rollups
-    from interlocal.core.periods import Quarter
-    from interlocal.reporting.models import ReportObligation, ReportStatus, SalesReport
     from interlocal.reporting.services.processing import move
 
-    obligation = (
-        ReportObligation.objects.filter(
-            agreement__title__startswith="Office supplies", accepted__isnull=False
-        )
-        .select_related("accepted", "agreement")
-        .order_by("-period")
-        .first()
-    )
-    assert obligation is not None, "no accepted office-supplies quarter: seed the national demo"
-    sources, total = [], 0
-    for pk, count in (
-        SalesReport.objects.filter(obligation__agreement=obligation.agreement, kind="lines")
-        .order_by("-line_count")
-        .values_list("pk", "line_count")
-    ):
-        sources.append(int(pk))
-        total += count
-        if total >= lines:
-            break
-    quarter = Quarter.parse(obligation.period)
     result: dict[str, Any] = {}
     with transaction.atomic():
+        obligation, report, _ = copied_report(lines)
         now = timezone.now()
-        report = SalesReport.objects.create(
-            obligation=obligation,
-            version=obligation.reports.aggregate(v=Max("version"))["v"] + 1,
-            kind="lines",
-            source=SalesReport.Source.CSV,
-            status=ReportStatus.IN_REVIEW,
-            note="benchmark: lines copied from the demo history",
-            submitted_at=now,
-            processed_at=now,
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                COPY_LINES.format(sources=", ".join(str(s) for s in sources)),
-                {
-                    "report": report.pk,
-                    "first": quarter.first_day.isoformat(),
-                    "days": (quarter.last_day - quarter.first_day).days + 1,
-                    "lines": lines,
-                },
-            )
         report.accepted_at = now
         report.save(update_fields=["accepted_at"])
         assert obligation.accepted is not None

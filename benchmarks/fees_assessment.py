@@ -49,18 +49,19 @@ ORDER BY l.id LIMIT %(lines)s
 """
 
 
-def assess_worker(lines_text: str) -> None:
-    """In the copy: build the report, assess it, time it; print the result as JSON."""
-    common.setup_django()
+def copied_report(lines: int) -> tuple[Any, Any, int]:
+    """A new version (in review) of the office-supplies agreement's latest accepted quarter,
+    with ``lines`` lines copied from the agreement's largest demo reports (their customers,
+    agencies, items and amounts; invoice dates moved into the quarter); (obligation, report).
+    Written in the caller's transaction, or committed on its own. Returns the obligation, the
+    report and how many demo reports the lines came from."""
     from django.db import connection, transaction
     from django.db.models import Max
     from django.utils import timezone
 
     from interlocal.core.periods import Quarter
-    from interlocal.fees.services import assess
     from interlocal.reporting.models import ReportObligation, ReportStatus, SalesReport
 
-    lines = int(lines_text)
     obligation = (
         ReportObligation.objects.filter(
             agreement__title__startswith="Office supplies", accepted__isnull=False
@@ -104,6 +105,17 @@ def assess_worker(lines_text: str) -> None:
                     "lines": lines,
                 },
             )
+    return obligation, report, len(sources)
+
+
+def assess_worker(lines_text: str) -> None:
+    """In the copy: build the report, assess it, time it; print the result as JSON."""
+    common.setup_django()
+    from django.db import connection, transaction
+
+    from interlocal.fees.services import assess
+
+    obligation, report, sources = copied_report(int(lines_text))
     built = report.lines.count()
     started = time.perf_counter()
     with transaction.atomic():
@@ -131,7 +143,7 @@ def assess_worker(lines_text: str) -> None:
                 "base_cents": invoice.base_cents,
                 "agreement": obligation.agreement.number,
                 "period": obligation.period,
-                "sources": len(sources),
+                "sources": sources,
             }
         )
     )
