@@ -260,23 +260,25 @@ def _set_char(rows: QuerySet[Any], i: int, char: str) -> None:
 
 
 def _write_segments(agreement_id: int, period: str) -> None:
+    """Replace the agreement's segments of the quarter by its agency rows summed by state and
+    type, with the first uses of each (one statement: no row passes through Python)."""
     SegmentQuarter.objects.filter(agreement_id=agreement_id, period=period).delete()
-    rows = (
-        AgencyQuarter.objects.filter(agreement_id=agreement_id, period=period)
-        .values("supplier_id", "state_id", "agency_type")
-        .annotate(agencies=Count("agency_id"), **{m: Sum(m) for m in MEASURES})
-        .order_by()
-    )
-    firsts = _first_counts(AgreementBuyer.objects.filter(agreement_id=agreement_id), period)
-    SegmentQuarter.objects.bulk_create(
-        SegmentQuarter(
-            agreement_id=agreement_id,
-            period=period,
-            first_uses=firsts.get((row["state_id"], row["agency_type"]), 0),
-            **row,
-        )
-        for row in rows
-    )
+    sums = ", ".join(f"SUM(a.{m})" for m in MEASURES)
+    sql = f"""
+        INSERT INTO {SegmentQuarter._meta.db_table}
+            (period, agreement_id, supplier_id, state_id, agency_type, {", ".join(MEASURES)},
+             agencies, first_uses)
+        SELECT a.period, a.agreement_id, a.supplier_id, a.state_id, a.agency_type, {sums},
+               COUNT(*),
+               (SELECT COUNT(*) FROM {AgreementBuyer._meta.db_table} b
+                WHERE b.agreement_id = a.agreement_id AND b.first_period = a.period
+                  AND b.state_id = a.state_id AND b.agency_type = a.agency_type)
+        FROM {AgencyQuarter._meta.db_table} a
+        WHERE a.agreement_id = %s AND a.period = %s
+        GROUP BY a.period, a.agreement_id, a.supplier_id, a.state_id, a.agency_type
+    """  # noqa: S608  (table and column names are ours; values are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [agreement_id, period])
 
 
 def _recount_first_uses(agreement_id: int, periods: set[str]) -> None:
@@ -394,31 +396,31 @@ def _apply_retention(delta: Counter[tuple[int, int, str]]) -> None:
 def _write_state_quarters(recompute: set[str], recount: set[str]) -> None:
     """Recompute the sums of the ``recompute`` quarters, and the first-buyer and first-use
     counts of the ``recount`` ones."""
+    sums = ", ".join(f"SUM(a.{m})" for m in MEASURES)
+    sql = f"""
+        INSERT INTO {StateQuarter._meta.db_table}
+            (period, state_id, agency_type, {", ".join(MEASURES)}, agencies, first_buyers,
+             first_uses)
+        SELECT a.period, a.state_id, a.agency_type, {sums}, COUNT(DISTINCT a.agency_id),
+               (SELECT COUNT(*) FROM {Buyer._meta.db_table} b
+                WHERE b.first_period = a.period AND b.state_id = a.state_id
+                  AND b.agency_type = a.agency_type),
+               (SELECT COALESCE(SUM(s.first_uses), 0) FROM {SegmentQuarter._meta.db_table} s
+                WHERE s.period = a.period AND s.state_id = a.state_id
+                  AND s.agency_type = a.agency_type)
+        FROM {AgencyQuarter._meta.db_table} a
+        WHERE a.period = %s
+        GROUP BY a.period, a.state_id, a.agency_type
+    """  # noqa: S608  (table and column names are ours; values are parameters)
     for period in sorted(recompute):
         StateQuarter.objects.filter(period=period).delete()
-        rows = (
-            AgencyQuarter.objects.filter(period=period)
-            .values("state_id", "agency_type")
-            .annotate(agencies=Count("agency_id", distinct=True), **{m: Sum(m) for m in MEASURES})
-            .order_by()
-        )
-        buyers, uses = _state_firsts(period)
-        StateQuarter.objects.bulk_create(
-            StateQuarter(
-                period=period,
-                first_buyers=buyers.get((row["state_id"], row["agency_type"]), 0),
-                first_uses=uses.get((row["state_id"], row["agency_type"]), 0),
-                **row,
-            )
-            for row in rows
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [period])
     for period in sorted(recount - recompute):
         buyers, uses = _state_firsts(period)
         for row in StateQuarter.objects.filter(period=period):
-            counts = (
-                buyers.get((row.state_id, row.agency_type), 0),
-                uses.get((row.state_id, row.agency_type), 0),
-            )
+            key = (row.state_id, row.agency_type)
+            counts = (buyers.get(key, 0), uses.get(key, 0))
             if (row.first_buyers, row.first_uses) != counts:
                 row.first_buyers, row.first_uses = counts
                 row.save(update_fields=["first_buyers", "first_uses"])
