@@ -16,8 +16,16 @@ from interlocal.core.models import State
 from interlocal.core.periods import Quarter
 from interlocal.registry.models import AgencyType
 
+#: The slice's keys in the query string, and the dimension each fixes.
+SLICE = {
+    "state": "state",
+    "type": "agency_type",
+    "agency": "agency",
+    "agreement": "agreement",
+    "supplier": "supplier",
+}
 #: The query string's keys, in the order links write them.
-KEYS = ("scope", "period", "state", "type", "agency", "agreement", "supplier")
+KEYS = ("scope", "period", *SLICE)
 
 
 class BadAsk(ValueError):

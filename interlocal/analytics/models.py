@@ -39,7 +39,7 @@ class Measures(models.Model):
         abstract = True
 
 
-#: The measures in the order ``services.rollups.agency_sums`` computes them.
+#: The measures in the order ``services.rollups.insert_agency_sums`` writes them.
 MEASURES = [
     "lines",
     "sales_cents",

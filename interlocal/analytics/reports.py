@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from interlocal.analytics import queries
-from interlocal.analytics.ask import Ask
+from interlocal.analytics.ask import SLICE, Ask
 from interlocal.core.money import decimal_text, round_cbp
 from interlocal.registry.models import Agency
 
@@ -41,13 +41,8 @@ TITLES = {
     "supplier": "Supplier",
     "period": "Quarter",
 }
-QUERY_KEYS = {
-    "state": "state",
-    "agency_type": "type",
-    "agency": "agency",
-    "agreement": "agreement",
-    "supplier": "supplier",
-}
+#: What the query string calls each dimension (``ask.SLICE`` the other way round).
+QUERY_KEYS = {dimension: key for key, dimension in SLICE.items()}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from interlocal.analytics import certified, charts, queries, reports
-from interlocal.analytics.ask import Ask, BadAsk, read
+from interlocal.analytics.ask import SLICE, Ask, BadAsk, read
 from interlocal.analytics.scopes import scopes_for
 from interlocal.core.models import State
 from interlocal.core.money import round_cbp
@@ -54,24 +54,14 @@ def _frame(request: HttpRequest, ask: Ask, page: str) -> dict[str, Any]:
     crumbs = [
         {
             "label": "Nation" if ask.scope.is_program else ask.scope.label,
-            "url": ask.link(state=None, type=None, agency=None, agreement=None, supplier=None),
+            "url": ask.link(**dict.fromkeys(SLICE)),
         }
     ]
-    kept: dict[str, Any] = {}
+    kept: dict[str, Any] = dict.fromkeys(SLICE)  # every key of the slice, None until met
     for key in ("state", "type", "agreement", "supplier", "agency"):
-        if key in ask.params and key != "scope" and key in names:
+        if key in names:
             kept[key] = ask.params[key]
-            crumbs.append(
-                {
-                    "label": names[key],
-                    "url": ask.link(
-                        **{
-                            k: kept.get(k)
-                            for k in ("state", "type", "agreement", "supplier", "agency")
-                        }
-                    ),
-                }
-            )
+            crumbs.append({"label": names[key], "url": ask.link(**kept)})
     return {
         "ask": ask,
         "page": page,
@@ -92,15 +82,9 @@ def _frame(request: HttpRequest, ask: Ask, page: str) -> dict[str, Any]:
 
 
 def _where_names(ask: Ask) -> dict[str, str]:
+    """What each key of the slice names: Texas for state=TX."""
     out: dict[str, str] = {}
-    dims = {
-        "state": "state",
-        "type": "agency_type",
-        "agency": "agency",
-        "agreement": "agreement",
-        "supplier": "supplier",
-    }
-    for key, dimension in dims.items():
+    for key, dimension in SLICE.items():
         if dimension in ask.where:
             ident = ask.where[dimension]
             out[key] = queries.labels(dimension, [ident]).get(ident, str(ident))

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Min, QuerySet, Sum, TextField, Value
+from django.db.models import Count, Min, QuerySet, TextField, Value
 from django.db.models.functions import Concat, StrIndex, Substr
 
 from interlocal.analytics import certified
@@ -259,6 +259,14 @@ def _set_char(rows: QuerySet[Any], i: int, char: str) -> None:
     )
 
 
+def _first_uses_of(row: str) -> str:
+    """SQL: how many agencies first used ``row``'s agreement in its quarter, state and type
+    (``row`` a segment's table or alias)."""
+    return f"""(SELECT COUNT(*) FROM {AgreementBuyer._meta.db_table} b
+        WHERE b.agreement_id = {row}.agreement_id AND b.first_period = {row}.period
+          AND b.state_id = {row}.state_id AND b.agency_type = {row}.agency_type)"""  # noqa: S608
+
+
 def _write_segments(agreement_id: int, period: str) -> None:
     """Replace the agreement's segments of the quarter by its agency rows summed by state and
     type, with the first uses of each (one statement: no row passes through Python)."""
@@ -269,10 +277,7 @@ def _write_segments(agreement_id: int, period: str) -> None:
             (period, agreement_id, supplier_id, state_id, agency_type, {", ".join(MEASURES)},
              agencies, first_uses)
         SELECT a.period, a.agreement_id, a.supplier_id, a.state_id, a.agency_type, {sums},
-               COUNT(*),
-               (SELECT COUNT(*) FROM {AgreementBuyer._meta.db_table} b
-                WHERE b.agreement_id = a.agreement_id AND b.first_period = a.period
-                  AND b.state_id = a.state_id AND b.agency_type = a.agency_type)
+               COUNT(*), {_first_uses_of("a")}
         FROM {AgencyQuarter._meta.db_table} a
         WHERE a.agreement_id = %s AND a.period = %s
         GROUP BY a.period, a.agreement_id, a.supplier_id, a.state_id, a.agency_type
@@ -282,14 +287,13 @@ def _write_segments(agreement_id: int, period: str) -> None:
 
 
 def _recount_first_uses(agreement_id: int, periods: set[str]) -> None:
-    buyers = AgreementBuyer.objects.filter(agreement_id=agreement_id)
-    for period in periods:
-        firsts = _first_counts(buyers, period)
-        for segment in SegmentQuarter.objects.filter(agreement_id=agreement_id, period=period):
-            n = firsts.get((segment.state_id, segment.agency_type), 0)
-            if segment.first_uses != n:
-                segment.first_uses = n
-                segment.save(update_fields=["first_uses"])
+    """Count again the first uses of the agreement's segments in ``periods``."""
+    table = SegmentQuarter._meta.db_table
+    sql = f"""UPDATE {table} SET first_uses = {_first_uses_of(table)}
+        WHERE agreement_id = %s AND period = %s"""  # noqa: S608  (names are ours)
+    with connection.cursor() as cursor:
+        for period in sorted(periods):
+            cursor.execute(sql, [agreement_id, period])
 
 
 # 3. The program's buyers and the retention table, and the program's quarters.
@@ -393,50 +397,42 @@ def _apply_retention(delta: Counter[tuple[int, int, str]]) -> None:
             cell.delete()
 
 
+def _state_firsts_of(row: str) -> tuple[str, str]:
+    """SQL: how many agencies first bought in ``row``'s quarter, state and type, and how many
+    first used an agreement there (``row`` a state quarter's table or alias)."""
+    buyers = f"""(SELECT COUNT(*) FROM {Buyer._meta.db_table} b
+        WHERE b.first_period = {row}.period AND b.state_id = {row}.state_id
+          AND b.agency_type = {row}.agency_type)"""  # noqa: S608  (names are ours)
+    uses = f"""(SELECT COALESCE(SUM(s.first_uses), 0) FROM {SegmentQuarter._meta.db_table} s
+        WHERE s.period = {row}.period AND s.state_id = {row}.state_id
+          AND s.agency_type = {row}.agency_type)"""  # noqa: S608  (names are ours)
+    return buyers, uses
+
+
 def _write_state_quarters(recompute: set[str], recount: set[str]) -> None:
     """Recompute the sums of the ``recompute`` quarters, and the first-buyer and first-use
     counts of the ``recount`` ones."""
     sums = ", ".join(f"SUM(a.{m})" for m in MEASURES)
-    sql = f"""
+    buyers, uses = _state_firsts_of("a")
+    insert = f"""
         INSERT INTO {StateQuarter._meta.db_table}
             (period, state_id, agency_type, {", ".join(MEASURES)}, agencies, first_buyers,
              first_uses)
         SELECT a.period, a.state_id, a.agency_type, {sums}, COUNT(DISTINCT a.agency_id),
-               (SELECT COUNT(*) FROM {Buyer._meta.db_table} b
-                WHERE b.first_period = a.period AND b.state_id = a.state_id
-                  AND b.agency_type = a.agency_type),
-               (SELECT COALESCE(SUM(s.first_uses), 0) FROM {SegmentQuarter._meta.db_table} s
-                WHERE s.period = a.period AND s.state_id = a.state_id
-                  AND s.agency_type = a.agency_type)
+               {buyers}, {uses}
         FROM {AgencyQuarter._meta.db_table} a
         WHERE a.period = %s
         GROUP BY a.period, a.state_id, a.agency_type
     """  # noqa: S608  (table and column names are ours; values are parameters)
-    for period in sorted(recompute):
-        StateQuarter.objects.filter(period=period).delete()
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [period])
-    for period in sorted(recount - recompute):
-        buyers, uses = _state_firsts(period)
-        for row in StateQuarter.objects.filter(period=period):
-            key = (row.state_id, row.agency_type)
-            counts = (buyers.get(key, 0), uses.get(key, 0))
-            if (row.first_buyers, row.first_uses) != counts:
-                row.first_buyers, row.first_uses = counts
-                row.save(update_fields=["first_buyers", "first_uses"])
-
-
-def _state_firsts(period: str) -> tuple[dict[tuple[int, str], int], dict[tuple[int, str], int]]:
-    """A quarter's first buyers and first uses, by state and agency type."""
-    uses = {
-        (state_id, agency_type): n
-        for state_id, agency_type, n in SegmentQuarter.objects.filter(period=period)
-        .values("state_id", "agency_type")
-        .annotate(n=Sum("first_uses"))
-        .values_list("state_id", "agency_type", "n")
-        .order_by()
-    }
-    return _first_counts(Buyer.objects.all(), period), uses
+    table = StateQuarter._meta.db_table
+    buyers, uses = _state_firsts_of(table)
+    update = f"UPDATE {table} SET first_buyers = {buyers}, first_uses = {uses} WHERE period = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        for period in sorted(recompute):
+            StateQuarter.objects.filter(period=period).delete()
+            cursor.execute(insert, [period])
+        for period in sorted(recount - recompute):
+            cursor.execute(update, [period])
 
 
 def _firsts_of(rows: QuerySet[Any], agencies: set[int]) -> list[tuple[int, str]]:
@@ -469,15 +465,3 @@ def _earliest(rows: QuerySet[AgencyQuarter], agencies: set[int]) -> dict[int, st
             .order_by()
         )
     return out
-
-
-def _first_counts(buyers: QuerySet[Any], period: str) -> dict[tuple[int, str], int]:
-    """How many of ``buyers`` first bought in ``period``, by state and agency type."""
-    return {
-        (state_id, agency_type): n
-        for state_id, agency_type, n in buyers.filter(first_period=period)
-        .values("state_id", "agency_type")
-        .annotate(n=Count("agency_id"))
-        .values_list("state_id", "agency_type", "n")
-        .order_by()
-    }
